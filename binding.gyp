@@ -1,0 +1,40 @@
+{
+  "target_defaults": {
+    "cflags_cc!": ["-std=gnu++17", "-fno-exceptions", "-fno-rtti"],
+    "cflags_cc": ["-std=c++20", "-fexceptions"],
+    "cflags": ["-O3", "-fvisibility=hidden"],
+    "xcode_settings": {
+      "CLANG_CXX_LANGUAGE_STANDARD": "c++20",
+      "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+      "GCC_SYMBOLS_PRIVATE_EXTERN": "YES",
+      "OTHER_CFLAGS": ["-O3"]
+    },
+    "msvs_settings": {
+      "VCCLCompilerTool": {
+        "ExceptionHandling": 1,
+        "AdditionalOptions": ["/std:c++20", "/O2"]
+      }
+    }
+  },
+  "targets": [
+    {
+      "target_name": "neurite",
+      "sources": [
+        "native/common/thread_pool.cpp",
+        "native/kernels/elementwise.cpp",
+        "native/kernels/gemm.cpp",
+        "native/kernels/reduce.cpp",
+        "native/kernels/softmax.cpp",
+        "native/binding/addon.cpp",
+        "native/binding/args.cpp",
+        "native/binding/elementwise.cpp",
+        "native/binding/gemm.cpp",
+        "native/binding/reduce.cpp",
+        "native/binding/runtime.cpp",
+        "native/binding/softmax.cpp"
+      ],
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"]
+    }
+  ]
+}

@@ -1,0 +1,14 @@
+// One registration function per kernel family; addon.cpp calls them all.
+#pragma once
+
+#include <napi.h>
+
+namespace neurite {
+
+void register_runtime(Napi::Env env, Napi::Object exports);
+void register_gemm(Napi::Env env, Napi::Object exports);
+void register_elementwise(Napi::Env env, Napi::Object exports);
+void register_reduce(Napi::Env env, Napi::Object exports);
+void register_softmax(Napi::Env env, Napi::Object exports);
+
+}  // namespace neurite

@@ -1,0 +1,66 @@
+/** Backends under test, and tolerances for comparing them. */
+import { getBackendByName } from '../../src/backend/registry';
+import type { Backend, BackendName } from '../../src/backend/backend';
+
+export const BACKEND_NAMES: BackendName[] = ['js', 'native'];
+
+export function kernels(name: BackendName): Backend {
+  return getBackendByName(name);
+}
+
+/** Runs `fn` with the native kernels limited to `threads`, restoring the previous count. */
+export function withThreads<T>(threads: number, fn: () => T): T {
+  const native = getBackendByName('native');
+  const before = native.getNumThreads();
+  native.setNumThreads(threads);
+  try {
+    return fn();
+  } finally {
+    native.setNumThreads(before);
+  }
+}
+
+/** Deterministic test data in [-1, 1) (independent of neurite's own RNG). */
+export function pattern(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = (seed * 2654435761 + 1) >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s >>> 8) / 8388608 - 1;
+  }
+  return out;
+}
+
+/**
+ * Max |actual - expected| / (atol + rtol * |expected|) over all elements: <= 1 passes.
+ * NaN must match NaN, and infinities must match exactly.
+ */
+export function closeness(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number): number {
+  if (actual.length !== expected.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i]!, e = expected[i]!;
+    if (Number.isNaN(e) || Number.isNaN(a)) {
+      if (!(Number.isNaN(e) && Number.isNaN(a))) return Infinity;
+      continue;
+    }
+    if (!Number.isFinite(e) || !Number.isFinite(a)) {
+      if (a !== e) return Infinity;
+      continue;
+    }
+    worst = Math.max(worst, Math.abs(a - e) / (atol + rtol * Math.abs(e)));
+  }
+  return worst;
+}
+
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-5, atol = 1e-6): void {
+  const c = closeness(actual, expected, rtol, atol);
+  if (!(c <= 1)) {
+    let at = 0, worst = -1;
+    for (let i = 0; i < actual.length; i++) {
+      const d = Math.abs(actual[i]! - expected[i]!) / (atol + rtol * Math.abs(expected[i]!));
+      if (!(d <= worst)) { worst = d; at = i; }
+    }
+    throw new Error(`not close (score ${c.toFixed(2)} > 1): at [${at}] actual ${actual[at]} expected ${expected[at]} (rtol ${rtol}, atol ${atol})`);
+  }
+}
