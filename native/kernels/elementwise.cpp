@@ -17,8 +17,15 @@ inline float apply_binary(BinaryOp op, float a, float b) {
     case BinaryOp::Sub: return a - b;
     case BinaryOp::Mul: return a * b;
     case BinaryOp::Div: return a / b;
-    case BinaryOp::Max: return (a != a || b != b) ? NAN : std::max(a, b);
-    case BinaryOp::Min: return (a != a || b != b) ? NAN : std::min(a, b);
+    // As JS Math.max/min: NaN if either is NaN, and +0 > -0.
+    case BinaryOp::Max:
+      if (a != a || b != b) return NAN;
+      if (a != b) return a > b ? a : b;
+      return std::signbit(a) ? b : a;
+    case BinaryOp::Min:
+      if (a != a || b != b) return NAN;
+      if (a != b) return a < b ? a : b;
+      return std::signbit(a) ? a : b;
   }
   return 0.0f;
 }
@@ -64,7 +71,12 @@ void binary_strided(BinaryOp op, const float* a, const int64_t* as, const float*
   }
 }
 
-inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+// exp of a non-positive argument only, so very negative x gives a tiny (even subnormal) result
+// instead of 1 / (1 + inf) = 0.
+inline float sigmoid(float x) {
+  const float e = std::exp(-std::fabs(x));
+  return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
 
 inline float softplus(float x) {
   // log(1 + e^x) without overflow for large x and without losing precision for small x.
