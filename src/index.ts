@@ -17,3 +17,8 @@ export { Random, manualSeed, defaultRandom, type RandomState } from './random';
 export { getBackend, setBackend, getBackendByName } from './backend/registry';
 export type { Backend, BackendName, Kernels } from './backend/backend';
 export { backendInfo, setNumThreads, getNumThreads, type BackendInfo } from './info';
+export {
+  hingeLoss, squaredHingeLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, multiMarginLoss,
+  squaredMultiMarginLoss, crossEntropy, mseLoss, l1Loss, pseudoHuberLoss,
+  type Reduction, type LossOptions, type PseudoHuberOptions,
+} from './ops/loss';

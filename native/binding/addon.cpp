@@ -15,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_elementwise(env, exports);
   register_reduce(env, exports);
   register_softmax(env, exports);
+  register_loss(env, exports);
   return exports;
 }
 

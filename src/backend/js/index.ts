@@ -5,6 +5,7 @@
 import type { Backend } from '../backend';
 import { elementwise } from './elementwise';
 import { gemm } from './gemm';
+import { loss } from './loss';
 import { reduce } from './reduce';
 import { softmax } from './softmax';
 
@@ -16,4 +17,5 @@ export const jsBackend: Backend = {
   ...elementwise,
   ...reduce,
   ...softmax,
+  ...loss,
 };
