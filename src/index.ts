@@ -22,3 +22,9 @@ export {
   squaredMultiMarginLoss, crossEntropy, mseLoss, l1Loss, pseudoHuberLoss,
   type Reduction, type LossOptions, type PseudoHuberOptions,
 } from './ops/loss';
+export {
+  Optimizer, SGD, Adam, AdamW, RMSprop, LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR,
+  clipGradValue, clipGradNorm,
+  type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type RegularizationOptions,
+  type SGDOptions, type AdamOptions, type RMSpropOptions,
+} from './optim/index';

@@ -10,6 +10,7 @@
 import { ELEMENTWISE_KERNELS, type ElementwiseKernels } from './interface/elementwise';
 import { GEMM_KERNELS, type GemmKernels } from './interface/gemm';
 import { LOSS_KERNELS, type LossKernels } from './interface/loss';
+import { OPTIM_KERNELS, type OptimKernels } from './interface/optim';
 import { REDUCE_KERNELS, type ReduceKernels } from './interface/reduce';
 import { RUNTIME_KERNELS, type RuntimeKernels } from './interface/runtime';
 import { SOFTMAX_KERNELS, type SoftmaxKernels } from './interface/softmax';
@@ -19,6 +20,7 @@ export type BackendName = 'native' | 'js';
 export interface Kernels
   extends RuntimeKernels, GemmKernels, ElementwiseKernels, ReduceKernels, SoftmaxKernels {}
 export interface Kernels extends LossKernels {}
+export interface Kernels extends OptimKernels {}
 
 export interface Backend extends Kernels {
   readonly name: BackendName;
@@ -32,4 +34,5 @@ export const KERNEL_NAMES = Object.keys({
   ...REDUCE_KERNELS,
   ...SOFTMAX_KERNELS,
   ...LOSS_KERNELS,
+  ...OPTIM_KERNELS,
 } satisfies Record<keyof Kernels, true>) as (keyof Kernels)[];

@@ -6,6 +6,7 @@ import type { Backend } from '../backend';
 import { elementwise } from './elementwise';
 import { gemm } from './gemm';
 import { loss } from './loss';
+import { optim } from './optim';
 import { reduce } from './reduce';
 import { softmax } from './softmax';
 
@@ -18,4 +19,5 @@ export const jsBackend: Backend = {
   ...reduce,
   ...softmax,
   ...loss,
+  ...optim,
 };
