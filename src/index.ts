@@ -28,3 +28,16 @@ export {
   type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type RegularizationOptions,
   type SGDOptions, type AdamOptions, type RMSpropOptions,
 } from './optim/index';
+export {
+  Module, Sequential, Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Dropout, Flatten,
+  Loss, HingeLoss, SquaredHingeLoss, BCELoss, BCEWithLogitsLoss, MultiMarginLoss, SquaredMultiMarginLoss,
+  CrossEntropyLoss, MSELoss, L1Loss, PseudoHuberLoss,
+  registerModuleClass, getModuleClass, moduleFromConfig, moduleToConfig, init,
+  type StateDict, type LinearOptions, type ModuleClass, type ModuleConfig,
+} from './nn/index';
+export {
+  calculateGain, calculateFans, xavierUniform, xavierNormal, kaimingUniform, kaimingNormal,
+  glorotUniform, glorotNormal, heUniform, heNormal, uniform_, normal_,
+  type Nonlinearity, type InitOptions, type XavierOptions, type KaimingOptions,
+} from './nn/init';
+export { dropout, type DropoutOptions } from './ops/dropout';
