@@ -41,3 +41,9 @@ export {
   type Nonlinearity, type InitOptions, type XavierOptions, type KaimingOptions,
 } from './nn/init';
 export { dropout, type DropoutOptions } from './ops/dropout';
+export {
+  fit, evaluate, predict, accuracy, binaryAccuracy, mae,
+  type FitOptions, type EvaluateOptions, type PredictOptions, type History, type Callbacks, type BatchInfo,
+  type EpochInfo, type EarlyStoppingOptions, type LossSpec, type LossFn, type LossName, type Metric, type MetricFn,
+  type Batch, type BatchSource, type FitData, type TensorPair,
+} from './train/index';
