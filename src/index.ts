@@ -32,9 +32,9 @@ export {
   Module, Sequential, Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Dropout, Flatten,
   Loss, HingeLoss, SquaredHingeLoss, BCELoss, BCEWithLogitsLoss, MultiMarginLoss, SquaredMultiMarginLoss,
   CrossEntropyLoss, MSELoss, L1Loss, PseudoHuberLoss,
-  registerModuleClass, getModuleClass, moduleFromConfig, moduleToConfig, init,
-  type StateDict, type LinearOptions, type ModuleClass, type ModuleConfig,
+  init, type StateDict, type LinearOptions,
 } from './nn/index';
+export { registerModuleClass, getModuleClass, registeredModuleClasses, moduleToConfig, moduleFromConfig, type ModuleClass, type ModuleConfig } from './nn/registry';
 export {
   calculateGain, calculateFans, xavierUniform, xavierNormal, kaimingUniform, kaimingNormal,
   glorotUniform, glorotNormal, heUniform, heNormal, uniform_, normal_,
@@ -45,5 +45,5 @@ export {
   fit, evaluate, predict, accuracy, binaryAccuracy, mae,
   type FitOptions, type EvaluateOptions, type PredictOptions, type History, type Callbacks, type BatchInfo,
   type EpochInfo, type EarlyStoppingOptions, type LossSpec, type LossFn, type LossName, type Metric, type MetricFn,
-  type Batch, type BatchSource, type FitData, type TensorPair,
+  type BatchSource, type FitData, type TensorPair,
 } from './train/index';

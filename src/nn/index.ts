@@ -5,5 +5,5 @@ export {
   Loss, HingeLoss, SquaredHingeLoss, BCELoss, BCEWithLogitsLoss, MultiMarginLoss, SquaredMultiMarginLoss,
   CrossEntropyLoss, MSELoss, L1Loss, PseudoHuberLoss,
 } from './loss';
-export { registerModuleClass, getModuleClass, moduleFromConfig, moduleToConfig, type ModuleClass, type ModuleConfig } from './registry';
+export { registerModuleClass, getModuleClass, registeredModuleClasses, moduleFromConfig, moduleToConfig, type ModuleClass, type ModuleConfig } from './registry';
 export * as init from './init';

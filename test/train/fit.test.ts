@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Adam, CrossEntropyLoss, Dropout, Linear, ReLU, SGD, Sequential, evaluate, fit, getBackend, manualSeed, memoryStats,
-  predict, randNormal, setBackend, tensor, type Batch, type Tensor,
+  predict, randNormal, setBackend, tensor, type Tensor,
 } from '../../src/index';
+import type { Batch } from '../../src/train/index';
 import { BACKEND_NAMES } from '../helpers/backends';
 
 /** Three Gaussian blobs in 2-D, labels 0..2. */
