@@ -47,3 +47,4 @@ export {
   type EpochInfo, type EarlyStoppingOptions, type LossSpec, type LossFn, type LossName, type Metric, type MetricFn,
   type BatchSource, type FitData, type TensorPair,
 } from './train/index';
+export { mlp, trainMlp, type MlpOptions, type TrainMlpOptions, type TrainMlpResult, type LabelledSplit } from './zoo/mlp';
