@@ -21,3 +21,4 @@ export { parseIdx, readIdx, readIdxImages, readIdxLabels, idxImagesToTensor, idx
 export { loadFashionMnist, fashionMnistSubsetDir, balancedIndices, FASHION_MNIST_CLASSES, type FashionMnist, type FashionMnistOptions, type LabelledData } from './data/fashion-mnist';
 export { DataLoader, batches, type Batch, type BatchOptions } from './data/loader';
 export { FormatError, type FormatErrorCode } from './io/errors';
+export { serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, saveWeights, loadWeights, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors';
