@@ -22,3 +22,5 @@ export { loadFashionMnist, fashionMnistSubsetDir, balancedIndices, FASHION_MNIST
 export { DataLoader, batches, type Batch, type BatchOptions } from './data/loader';
 export { FormatError, type FormatErrorCode } from './io/errors';
 export { serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, saveWeights, loadWeights, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors';
+export { registerModuleClass, getModuleClass, registeredModuleClasses, moduleToConfig, moduleFromConfig, type ModuleClass, type ModuleConfig } from './nn/registry';
+export { saveModel, loadModel, readModelConfig } from './io/model';
