@@ -24,3 +24,4 @@ export { FormatError, type FormatErrorCode } from './io/errors';
 export { serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, saveWeights, loadWeights, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors';
 export { registerModuleClass, getModuleClass, registeredModuleClasses, moduleToConfig, moduleFromConfig, type ModuleClass, type ModuleConfig } from './nn/registry';
 export { saveModel, loadModel, readModelConfig } from './io/model';
+export { saveCheckpoint, loadCheckpoint, serializeCheckpoint, restoreCheckpoint, type CheckpointContents, type CheckpointState, type CheckpointOptimizer } from './io/checkpoint';
