@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { balancedIndices, FASHION_MNIST_CLASSES, fashionMnistSubsetDir, loadFashionMnist, readIdx } from '../../src/index';
 
@@ -45,19 +48,30 @@ describe('Fashion-MNIST', () => {
     expect(a.train.y.toArray()).toEqual(b.train.y.toArray());
   });
 
+  it('reads a directory given as dir, with plain (not gzipped) files too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-fmnist-'));
+    for (const f of readdirSync(fashionMnistSubsetDir()).filter((f) => f.endsWith('.gz'))) {
+      writeFileSync(join(dir, f.slice(0, -3)), gunzipSync(readFileSync(join(fashionMnistSubsetDir(), f))));
+    }
+    const plain = loadFashionMnist({ dir, subset: { train: 100, test: 100 } });
+    const shipped = loadFashionMnist({ subset: { train: 100, test: 100 } });
+    expect(plain.dir).toBe(dir);
+    expect(Buffer.compare(bytesOf(plain.train.x.data), bytesOf(shipped.train.x.data))).toBe(0);
+    expect(plain.test.y.toArray()).toEqual(shipped.test.y.toArray());
+  });
+
+  // Needs Debian's dataset-fashion-mnist, installed on the project's dev and CI machines.
   it('the shipped subset is the first images of each class of the Debian files', () => {
     const debian = '/usr/share/datasets/fashion-mnist';
-    if (!existsSync(debian)) {
-      // CI images without the package: the subset's own balance is checked above.
-      expect(existsSync(debian)).toBe(false);
-      return;
-    }
-    const full = loadFashionMnist({ dir: debian, subset: { train: 10000, test: 2000 } });
+    expect(existsSync(debian), `${debian} is missing: apt-get install dataset-fashion-mnist`).toBe(true);
+    const full = loadFashionMnist({ dir: debian });
+    expect(full.train.x.shape).toEqual([60000, 28, 28]);
+    expect(full.test.x.shape).toEqual([10000, 28, 28]);
+    const picked = loadFashionMnist({ dir: debian, subset: { train: 10000, test: 2000 } });
     const shipped = loadFashionMnist();
-    expect(full.dir).toBe(debian);
-    expect(full.train.y.toArray()).toEqual(shipped.train.y.toArray());
-    expect(Buffer.compare(bytesOf(full.test.x.data), bytesOf(shipped.test.x.data))).toBe(0);
-    expect(Buffer.compare(bytesOf(full.train.x.data), bytesOf(shipped.train.x.data))).toBe(0);
+    expect(picked.train.y.toArray()).toEqual(shipped.train.y.toArray());
+    expect(Buffer.compare(bytesOf(picked.test.x.data), bytesOf(shipped.test.x.data))).toBe(0);
+    expect(Buffer.compare(bytesOf(picked.train.x.data), bytesOf(shipped.train.x.data))).toBe(0);
   });
 
   it('reports a directory without the files', () => {
