@@ -16,7 +16,7 @@ export { memoryStats, setPoolLimit, type MemoryStats } from './memory';
 export { Random, manualSeed, defaultRandom, type RandomState } from './random';
 export { getBackend, setBackend, getBackendByName } from './backend/registry';
 export type { Backend, BackendName, Kernels } from './backend/backend';
-export { backendInfo, setNumThreads, getNumThreads, type BackendInfo } from './info';
+export { backendInfo, setNumThreads, getNumThreads, setIsa, getIsa, supportedIsas, type BackendInfo } from './info';
 export { parseIdx, readIdx, readIdxImages, readIdxLabels, idxImagesToTensor, idxLabelsToTensor, type IdxArray, type IdxDtype, type ImageLayout } from './data/idx';
 export { loadFashionMnist, fashionMnistSubsetDir, balancedIndices, FASHION_MNIST_CLASSES, type FashionMnist, type FashionMnistOptions, type LabelledData } from './data/fashion-mnist';
 export { DataLoader, batches, type Batch, type BatchOptions } from './data/loader';
