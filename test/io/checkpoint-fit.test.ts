@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  Adam, Dropout, fit, Linear, loadCheckpoint, loadFashionMnist, manualSeed, ReLU, saveCheckpoint, Sequential,
+  Adam, Dropout, SGD, fit, Linear, loadCheckpoint, loadFashionMnist, manualSeed, ReLU, saveCheckpoint, Sequential,
 } from '../../src/index';
 
 function bytesOf(model: Sequential): Buffer {
@@ -38,5 +38,16 @@ describe('fit resumed from a checkpoint', () => {
 
     expect(bytesOf(resumed.model).equals(bytesOf(full.model))).toBe(true);
     expect(bytesOf(first.model).equals(bytesOf(full.model))).toBe(false);
+  });
+
+  it('refuses optimizer state of another optimizer type, changing nothing', () => {
+    const a = setup(1);
+    const path = join(mkdtempSync(join(tmpdir(), 'neurite-fit-')), 'ckpt.safetensors');
+    saveCheckpoint(path, { model: a.model, optimizer: a.optimizer, epoch: 1 });
+    const b = setup(2);
+    const before = bytesOf(b.model);
+    const sgd = new SGD(b.model.parameters(), { lr: 0.1, momentum: 0.9 });
+    expect(() => loadCheckpoint(path, { model: b.model, optimizer: sgd })).toThrow(/the checkpoint holds Adam state, the optimizer given is SGD/);
+    expect(bytesOf(b.model).equals(before)).toBe(true);
   });
 });
