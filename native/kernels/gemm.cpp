@@ -22,7 +22,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 
 #include "../common/cpu.h"
@@ -77,6 +76,14 @@ class PackBuffer {
 thread_local PackBuffer t_pack_a;
 thread_local PackBuffer t_pack_b;
 
+inline void prefetch(const float* p) {
+#if defined(__GNUC__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
+
 struct Problem {
   bool trans_a, trans_b;
   int64_t M, N, K;
@@ -99,9 +106,14 @@ void pack_a(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc, i
     const int rows = static_cast<int>(std::min<int64_t>(MR, mc - r));
     float* dst = out + r * kc;
     if (!pr.trans_a) {
-      // A is (M, K): row i of the panel is contiguous in A.
+      // A is (M, K): row i of the panel is contiguous in A. Rows are lda apart, too short a
+      // run for the hardware prefetcher: ask for the next panel's rows while copying these.
       for (int i = 0; i < rows; ++i) {
         const float* src = pr.A + (ic + r + i) * pr.lda + pc;
+        if (r + MR + i < mc) {
+          const float* next = src + MR * pr.lda;
+          for (int64_t p = 0; p < kc; p += 16) prefetch(next + p);
+        }
         for (int64_t p = 0; p < kc; ++p) dst[p * MR + i] = alpha * src[p];
       }
       for (int i = rows; i < MR; ++i)
@@ -122,26 +134,39 @@ void pack_a(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc, i
 // out[q * kc + p * NR + j] = op(B)[pc + p][jc + q + j], columns past nc zero.
 void pack_b(const Problem& pr, int64_t pc, int64_t jc, int64_t kc, int64_t nc, int NR,
             float* out) {
+  if (!pr.trans_b) {
+    // B is (K, N): walk each row of the block once, left to right (rows are ldb apart, so
+    // going panel by panel would touch kc pages per panel), dealing NR-float runs to panels.
+    const int64_t full = nc / NR * NR;
+    for (int64_t p = 0; p < kc; ++p) {
+      const float* src = pr.B + (pc + p) * pr.ldb + jc;
+      float* d = out + p * NR;
+      for (int64_t q = 0; q < full; q += NR, d += kc * NR) {
+        for (int j = 0; j < NR; ++j) d[j] = src[q + j];
+      }
+      if (full < nc) {
+        const int cols = static_cast<int>(nc - full);
+        for (int j = 0; j < cols; ++j) d[j] = src[full + j];
+        for (int j = cols; j < NR; ++j) d[j] = 0.0f;
+      }
+    }
+    return;
+  }
   for (int64_t q = 0; q < nc; q += NR) {
     const int cols = static_cast<int>(std::min<int64_t>(NR, nc - q));
     float* dst = out + q * kc;
-    if (!pr.trans_b) {
-      // B is (K, N): row p of the panel is contiguous in B.
-      for (int64_t p = 0; p < kc; ++p) {
-        const float* src = pr.B + (pc + p) * pr.ldb + jc + q;
-        float* d = dst + p * NR;
-        std::memcpy(d, src, sizeof(float) * cols);
-        for (int j = cols; j < NR; ++j) d[j] = 0.0f;
+    // B is (N, K): column j of the panel is contiguous in B. Rows are ldb apart, too short a
+    // run for the hardware prefetcher: ask for the next panel's row while copying this one.
+    for (int j = 0; j < cols; ++j) {
+      const float* src = pr.B + (jc + q + j) * pr.ldb + pc;
+      if (q + NR + j < nc) {
+        const float* next = src + NR * pr.ldb;
+        for (int64_t p = 0; p < kc; p += 16) prefetch(next + p);
       }
-    } else {
-      // B is (N, K): column j of the panel is contiguous in B.
-      for (int j = 0; j < cols; ++j) {
-        const float* src = pr.B + (jc + q + j) * pr.ldb + pc;
-        for (int64_t p = 0; p < kc; ++p) dst[p * NR + j] = src[p];
-      }
-      for (int j = cols; j < NR; ++j)
-        for (int64_t p = 0; p < kc; ++p) dst[p * NR + j] = 0.0f;
+      for (int64_t p = 0; p < kc; ++p) dst[p * NR + j] = src[p];
     }
+    for (int j = cols; j < NR; ++j)
+      for (int64_t p = 0; p < kc; ++p) dst[p * NR + j] = 0.0f;
   }
 }
 
