@@ -5,9 +5,10 @@
 //   node bench/peers/run.cjs [--rounds N] [--repeat N] [--min-time MS] [--threads 1,2]
 //                            [--sizes 256,1024,2048] [--no-training] [--no-js] [--write]
 //
-// Each round runs every peer and neurite back to back, so the machine's load hits them alike;
-// a ratio is computed per round and the median over rounds is reported, next to each side's
-// best round. --write replaces the table in bench/RESULTS.md between its peers markers.
+// Each round runs every peer and neurite back to back, so the machine's load hits them alike.
+// Every implementation is timed in many short samples and rated by its fastest one (on a
+// shared machine, the sample nobody preempted); a ratio is computed per round and the median
+// over rounds is reported. --write replaces the table in bench/RESULTS.md between its markers.
 //
 // Adding a peer: append to PEERS below an object with
 //   name, hint (how to install it), available() -> boolean, build() (may be a no-op), and
@@ -44,7 +45,7 @@ const PEAK = {
   },
   // GFLOP/s of the widest FMA the CPU has, best of `repeat`, on `threads` threads.
   peak(threads) {
-    const r = spawnSync(this.binary, [String(threads), '5'], { encoding: 'utf8' });
+    const r = spawnSync(this.binary, [String(threads), '21'], { encoding: 'utf8' });
     let best = 0;
     for (const line of r.stdout.split('\n')) {
       const m = /^(\S+)\s+threads=(\d+)\s+median\s+([\d.]+)\s+best\s+([\d.]+)/.exec(line);
@@ -104,7 +105,7 @@ function neuriteSgemm(n, backendName, threads, shapes, opts) {
 // ---- driver ---------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = { rounds: 3, repeat: 5, minTimeMs: 50, threads: [1, 2], sizes: [256, 1024, 2048], training: true, js: true, write: false };
+  const o = { rounds: 3, repeat: 15, minTimeMs: 10, threads: [1, 2], sizes: [256, 1024, 2048], training: true, js: true, write: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -160,13 +161,13 @@ function main() {
     process.stderr.write(`round ${r + 1}/${opts.rounds}\n`);
     for (const t of opts.threads) {
       if (peak) (peaks[t] ??= []).push(peak.peak(t));
-      for (const p of others) p.sgemm(t, shapes, measureOpts).forEach((m, i) => put(p.name, t, i, m.gflops));
-      neuriteSgemm(n, 'native', t, shapes, measureOpts).forEach((m, i) => put('neurite', t, i, m.gflops));
+      for (const p of others) p.sgemm(t, shapes, measureOpts).forEach((m, i) => put(p.name, t, i, m.bestGflops));
+      neuriteSgemm(n, 'native', t, shapes, measureOpts).forEach((m, i) => put('neurite', t, i, m.bestGflops));
     }
     // js is single-threaded: once, in the first round, on squares up to 1024.
     if (opts.js && r === 0) {
       const js = shapes.map((s, i) => [s, i]).filter(([s]) => s.M * s.N * s.K <= 1024 ** 3);
-      neuriteSgemm(n, 'js', 1, js.map(([s]) => s), { repeat: 3, minTimeMs: 0 }).forEach((m, j) => put('js', 1, js[j][1], m.gflops));
+      neuriteSgemm(n, 'js', 1, js.map(([s]) => s), { repeat: 3, minTimeMs: 0 }).forEach((m, j) => put('js', 1, js[j][1], m.bestGflops));
     }
   }
   n.api.setBackend('native');
@@ -176,7 +177,8 @@ function main() {
   lines.push(`Command: \`npm run bench:peers -- ${process.argv.slice(2).join(' ')}\`  `);
   lines.push(`Date: ${new Date().toISOString()}; CPU: ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}; neurite ISA: ${info.isa}; Node ${process.version}; ` +
     `${opts.rounds} rounds, each ${opts.repeat} samples of >= ${opts.minTimeMs} ms per implementation, run back to back.  `);
-  lines.push('GFLOP/s are the best round\'s median; ratios are the median over rounds of the per-round ratio.');
+  lines.push('GFLOP/s: fastest sample over all rounds; ratios: median over rounds of the per-round ratio of fastest samples. ' +
+    'The machine is shared (other builds and tests run on the same 2 cores), so absolute figures vary from run to run; ratios are the comparison.');
   lines.push('');
   for (const t of opts.threads) {
     const pk = peaks[t] ? Math.max(...peaks[t]) : undefined;

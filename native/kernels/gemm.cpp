@@ -36,6 +36,15 @@ struct Dispatch {
   SgemmUkernel kernel;
 };
 
+// Packing buffers are sized from round_up(rows, MR) <= MC and round_up(cols, NR) <= NC.
+constexpr bool blocks_fit() {
+  for (const GemmBlocking& b : kGemmBlocking) {
+    if (b.mc % b.mr != 0 || b.nc % b.nr != 0) return false;
+  }
+  return true;
+}
+static_assert(blocks_fit(), "gemm/params.h: MC must be a multiple of MR and NC of NR");
+
 Dispatch dispatch_for(Isa isa) {
   switch (isa) {
 #if defined(__x86_64__) || defined(_M_X64)
@@ -245,8 +254,9 @@ bool is_small(int64_t M, int64_t N, int64_t K) {
   return M <= 2 || N <= 2 || M * N * K <= 16 * 16 * 16;
 }
 
-// Work (M*N*K) below which a second thread costs more than it saves.
-constexpr int64_t kMinWorkPerThread = 32 * 32 * 64;
+// Work (M*N*K) each thread should get at least: about 10 us of FMAs, well above the cost of
+// waking a pool thread.
+constexpr int64_t kMinWorkPerThread = int64_t{1} << 20;
 
 // Runs the product with up to `threads` tasks on `pool` (nullptr: the calling thread only).
 void gemm(ThreadPool* pool, const Problem& pr) {
