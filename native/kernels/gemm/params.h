@@ -6,8 +6,9 @@
 //   MC       rows of the packed A block (MC x KC) kept in L2
 //   NC       columns of the packed B block (KC x NC) kept in L3
 //
-// MC is a multiple of MR and NC a multiple of NR. Values for avx512 were tuned on Zen 5
-// (32 KiB L1d, 1 MiB L2 per core); the others follow BLIS's haswell and armv8a configs.
+// MC is a multiple of MR and NC a multiple of NR. avx512 values are set for the development
+// machine (AMD EPYC, 32 KiB L1d and 1 MiB L2 per core): the MC x KC block of A takes about a
+// fifth of L2; avx2 and neon follow BLIS's haswell and armv8a configurations.
 //
 // Data only (no inline functions), so the ISA-flagged micro-kernel files may include it.
 #pragma once
