@@ -8,11 +8,18 @@
 // that was not preempted). Built by bench/peak/build.sh; kernels use function target
 // attributes so the file needs no -m flags and runs the paths the CPU has.
 //
-//   bench/out/peak_fma [threads=all] [repeat=21] [iterations=2000000]
+//   bench/out/peak_fma [threads=all] [repeat=21] [iterations=2000000] [wall|cpu]
+//
+// `cpu` rates each thread by its own CPU time (time preempted by other processes left out)
+// and sums the rates; `wall` (default) divides all flops by the elapsed time.
 #include <immintrin.h>
 
+#include <time.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -64,15 +71,35 @@ __attribute__((target("avx2,fma"), noinline)) float run_avx2(long iters) {
 }
 
 volatile float g_sink;
+bool g_cpu_clock = false;
+
+double thread_cpu_s() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 // GFLOP/s of `threads` threads each running fn(g_iters) once.
 double once(float (*fn)(long), int lanes, int threads) {
+  const double flops = 2.0 * lanes * 24 * static_cast<double>(g_iters);
   std::vector<std::thread> pool;
+  std::vector<double> rate(threads);
   const auto t0 = std::chrono::steady_clock::now();
-  for (int t = 0; t < threads; ++t) pool.emplace_back([fn] { g_sink = fn(g_iters); });
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([fn, t, flops, &rate] {
+      const double c0 = thread_cpu_s();
+      g_sink = fn(g_iters);
+      rate[t] = flops / (thread_cpu_s() - c0) / 1e9;
+    });
+  }
   for (auto& th : pool) th.join();
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return 2.0 * lanes * 24 * static_cast<double>(g_iters) * threads / s / 1e9;
+  if (g_cpu_clock) {
+    double sum = 0;
+    for (double r : rate) sum += r;
+    return sum;
+  }
+  return flops * threads / s / 1e9;
 }
 
 void report(const char* name, float (*fn)(long), int lanes, int threads, int repeat) {
@@ -91,6 +118,7 @@ int main(int argc, char** argv) {
   const int threads = argc > 1 ? std::atoi(argv[1]) : all;
   const int repeat = argc > 2 ? std::atoi(argv[2]) : 21;
   if (argc > 3) g_iters = std::atol(argv[3]);
+  if (argc > 4) g_cpu_clock = std::strcmp(argv[4], "cpu") == 0;
   __builtin_cpu_init();
   const bool avx512 = __builtin_cpu_supports("avx512f");
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
