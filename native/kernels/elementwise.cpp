@@ -37,42 +37,74 @@ void map_contiguous(ThreadPool& pool, int64_t n, F f) {
   });
 }
 
+// One output row segment: out[j] = a[j * ai] op b[j * bi] for j < len. The common stride
+// patterns (both contiguous, one operand a broadcast scalar) get loops the compiler
+// vectorizes; anything else takes the strided loop.
 template <BinaryOp OP>
-void binary_same_shape(ThreadPool& pool, const float* a, const float* b, float* out, int64_t n) {
-  map_contiguous(pool, n, [&](int64_t i) { out[i] = apply_binary(OP, a[i], b[i]); });
+void binary_row(const float* a, int64_t ai, const float* b, int64_t bi, float* o, int64_t len) {
+  if (ai == 1 && bi == 1) {
+    for (int64_t j = 0; j < len; ++j) o[j] = apply_binary(OP, a[j], b[j]);
+  } else if (ai == 1 && bi == 0) {
+    const float bv = b[0];
+    for (int64_t j = 0; j < len; ++j) o[j] = apply_binary(OP, a[j], bv);
+  } else if (ai == 0 && bi == 1) {
+    const float av = a[0];
+    for (int64_t j = 0; j < len; ++j) o[j] = apply_binary(OP, av, b[j]);
+  } else {
+    for (int64_t j = 0; j < len; ++j) o[j] = apply_binary(OP, a[j * ai], b[j * bi]);
+  }
 }
 
-// The general case walks the output in row-major order with an odometer over the outer
-// dims and a tight loop over the last dim.
-void binary_strided(BinaryOp op, const float* a, const int64_t* as, const float* b,
-                    const int64_t* bs, float* out, const int64_t* shape, int rank,
-                    int64_t row_begin, int64_t row_end) {
+// The general case: the output (contiguous) as rows of the last dim, each row cut into
+// `parts` segments so that a few long rows still spread over the pool. Work units
+// [unit_begin, unit_end) are (row, part) pairs in row-major order; an odometer over the outer
+// dims follows the row.
+template <BinaryOp OP>
+void binary_strided(const float* a, const int64_t* as, const float* b, const int64_t* bs,
+                    float* out, const int64_t* shape, int rank, int64_t parts,
+                    int64_t unit_begin, int64_t unit_end) {
   const int64_t inner = shape[rank - 1];
   const int64_t ai = as[rank - 1], bi = bs[rank - 1];
   int64_t idx[kMaxRank] = {0};
-  // Position the odometer at row_begin.
-  int64_t r = row_begin;
+  int64_t row = unit_begin / parts, part = unit_begin % parts;
+  int64_t r = row;
   for (int d = rank - 2; d >= 0; --d) {
     idx[d] = r % shape[d];
     r /= shape[d];
   }
-  for (int64_t row = row_begin; row < row_end; ++row) {
+  for (int64_t u = unit_begin; u < unit_end; ++u) {
     int64_t ao = 0, bo = 0;
     for (int d = 0; d < rank - 1; ++d) {
       ao += idx[d] * as[d];
       bo += idx[d] * bs[d];
     }
-    float* o = out + row * inner;
-    for (int64_t j = 0; j < inner; ++j) o[j] = apply_binary(op, a[ao + j * ai], b[bo + j * bi]);
-    for (int d = rank - 2; d >= 0; --d) {
-      if (++idx[d] < shape[d]) break;
-      idx[d] = 0;
+    const int64_t j0 = inner * part / parts, j1 = inner * (part + 1) / parts;
+    binary_row<OP>(a + ao + j0 * ai, ai, b + bo + j0 * bi, bi, out + row * inner + j0, j1 - j0);
+    if (++part == parts) {
+      part = 0;
+      ++row;
+      for (int d = rank - 2; d >= 0; --d) {
+        if (++idx[d] < shape[d]) break;
+        idx[d] = 0;
+      }
     }
   }
 }
 
-// exp of a non-positive argument only, so very negative x gives a tiny (even subnormal) result
-// instead of 1 / (1 + inf) = 0.
+template <BinaryOp OP>
+void binary_dispatch(ThreadPool& pool, const float* a, const int64_t* as, const float* b,
+                     const int64_t* bs, float* out, const int64_t* shape, int rank, int64_t n) {
+  const int64_t inner = shape[rank - 1];
+  const int64_t rows = n / inner;
+  // Segments of at least kParallelGrain / 2 elements; units of about kParallelGrain.
+  const int64_t parts = std::max<int64_t>(1, inner / (kParallelGrain / 2));
+  const int64_t seg = inner / parts;
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(seg, 1));
+  pool.parallel_for(rows * parts, grain, [&](int64_t begin, int64_t end) {
+    binary_strided<OP>(a, as, b, bs, out, shape, rank, parts, begin, end);
+  });
+}
+
 inline float sigmoid(float x) {
   const float e = std::exp(-std::fabs(x));
   return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
@@ -93,32 +125,36 @@ void binary_forward(ThreadPool& pool, BinaryOp op, const float* a, const int64_t
     if (shape[d] == 0) return;
   int64_t n = 1;
   for (int d = 0; d < rank; ++d) n *= shape[d];
-  if (rank == 0) {
+  // Coalesce: drop size-1 dims and merge a dim into the next one wherever both operands
+  // step through them as one (stride[d-1] == stride[d] * shape[d]); a broadcast over a
+  // whole block of dims becomes one stride-0 dim. Long inner rows vectorize and split well.
+  int64_t sh[kMaxRank], sa[kMaxRank], sb[kMaxRank];
+  int r = 0;
+  for (int d = 0; d < rank; ++d) {
+    if (shape[d] == 1) continue;
+    if (r > 0 && sa[r - 1] == a_strides[d] * shape[d] && sb[r - 1] == b_strides[d] * shape[d]) {
+      sh[r - 1] *= shape[d];
+      sa[r - 1] = a_strides[d];
+      sb[r - 1] = b_strides[d];
+    } else {
+      sh[r] = shape[d];
+      sa[r] = a_strides[d];
+      sb[r] = b_strides[d];
+      ++r;
+    }
+  }
+  if (r == 0) {
     out[0] = apply_binary(op, a[0], b[0]);
     return;
   }
-  bool contiguous = true;
-  int64_t expect = 1;
-  for (int d = rank - 1; d >= 0; --d) {
-    if (shape[d] != 1 && (a_strides[d] != expect || b_strides[d] != expect)) contiguous = false;
-    expect *= shape[d];
+  switch (op) {
+    case BinaryOp::Add: return binary_dispatch<BinaryOp::Add>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Sub: return binary_dispatch<BinaryOp::Sub>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Mul: return binary_dispatch<BinaryOp::Mul>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Div: return binary_dispatch<BinaryOp::Div>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Max: return binary_dispatch<BinaryOp::Max>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Min: return binary_dispatch<BinaryOp::Min>(pool, a, sa, b, sb, out, sh, r, n);
   }
-  if (contiguous) {
-    switch (op) {
-      case BinaryOp::Add: return binary_same_shape<BinaryOp::Add>(pool, a, b, out, n);
-      case BinaryOp::Sub: return binary_same_shape<BinaryOp::Sub>(pool, a, b, out, n);
-      case BinaryOp::Mul: return binary_same_shape<BinaryOp::Mul>(pool, a, b, out, n);
-      case BinaryOp::Div: return binary_same_shape<BinaryOp::Div>(pool, a, b, out, n);
-      case BinaryOp::Max: return binary_same_shape<BinaryOp::Max>(pool, a, b, out, n);
-      case BinaryOp::Min: return binary_same_shape<BinaryOp::Min>(pool, a, b, out, n);
-    }
-  }
-  const int64_t inner = shape[rank - 1];
-  const int64_t rows = inner == 0 ? 0 : n / inner;
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(inner, 1));
-  pool.parallel_for(rows, grain, [&](int64_t begin, int64_t end) {
-    binary_strided(op, a, a_strides, b, b_strides, out, shape, rank, begin, end);
-  });
 }
 
 void unbroadcast_sum(const float* dout, const int64_t* shape, int rank, float* dx,
