@@ -1,6 +1,7 @@
 // Elementwise kernels (see elementwise.h). Written as simple loops the compiler vectorizes at
 // the baseline ISA; large arrays are split over the thread pool.
 #include "elementwise.h"
+#include "vec_math.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,10 +31,30 @@ inline float apply_binary(BinaryOp op, float a, float b) {
   return 0.0f;
 }
 
+// out[i] = f(x[i]) over [0, n), split over the pool above kParallelGrain elements. Pointers
+// and f (with any scalar it holds) are copied into locals inside each chunk: a float captured
+// by reference could alias out[i], which would stop the loop from vectorizing.
 template <typename F>
-void map_contiguous(ThreadPool& pool, int64_t n, F f) {
-  pool.parallel_for(n, kParallelGrain, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) f(i);
+void map_unary(ThreadPool& pool, const float* x, float* out, int64_t n, F f) {
+  pool.parallel_for(n, kParallelGrain, [x, out, f](int64_t begin, int64_t end) {
+    const float* xs = x;
+    float* o = out;
+    const F fn = f;
+    for (int64_t i = begin; i < end; ++i) o[i] = fn(xs[i]);
+  });
+}
+
+// dx[i] += g(x[i], y[i], dout[i]) over [0, n); same splitting and local copies as map_unary.
+template <typename G>
+void map_backward(ThreadPool& pool, const float* x, const float* y, const float* dout, float* dx,
+                  int64_t n, G g) {
+  pool.parallel_for(n, kParallelGrain, [x, y, dout, dx, g](int64_t begin, int64_t end) {
+    const float* xs = x;
+    const float* ys = y;
+    const float* gs = dout;
+    float* d = dx;
+    const G fn = g;
+    for (int64_t i = begin; i < end; ++i) d[i] += fn(xs[i], ys[i], gs[i]);
   });
 }
 
@@ -105,10 +126,7 @@ void binary_dispatch(ThreadPool& pool, const float* a, const int64_t* as, const 
   });
 }
 
-inline float sigmoid(float x) {
-  const float e = std::exp(-std::fabs(x));
-  return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-}
+inline float sigmoid(float x) { return sigmoid_f(x); }
 
 inline float softplus(float x) {
   // log(1 + e^x) without overflow for large x and without losing precision for small x.
@@ -193,27 +211,27 @@ void unary_forward(ThreadPool& pool, UnaryOp op, const float* x, float* out, int
                    float alpha) noexcept {
   switch (op) {
     case UnaryOp::Relu:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = x[i] > 0.0f ? x[i] : (x[i] != x[i] ? x[i] : 0.0f); });
+      return map_unary(pool, x, out, n, [](float v) { return v > 0.0f || v != v ? v : 0.0f; });
     case UnaryOp::LeakyRelu:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = x[i] > 0.0f ? x[i] : alpha * x[i]; });
+      return map_unary(pool, x, out, n, [alpha](float v) { return v > 0.0f ? v : alpha * v; });
     case UnaryOp::Sigmoid:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = sigmoid(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return sigmoid_f(v); });
     case UnaryOp::Tanh:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::tanh(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return tanh_f(v); });
     case UnaryOp::Exp:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::exp(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return exp_f(v); });
     case UnaryOp::Log:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::log(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return std::log(v); });
     case UnaryOp::Abs:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::fabs(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return std::fabs(v); });
     case UnaryOp::Sqrt:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::sqrt(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return std::sqrt(v); });
     case UnaryOp::Square:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = x[i] * x[i]; });
+      return map_unary(pool, x, out, n, [](float v) { return v * v; });
     case UnaryOp::Neg:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = -x[i]; });
+      return map_unary(pool, x, out, n, [](float v) { return -v; });
     case UnaryOp::Softplus:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = softplus(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return softplus(v); });
   }
 }
 
@@ -221,38 +239,50 @@ void unary_backward(ThreadPool& pool, UnaryOp op, const float* x, const float* y
                     const float* dout, float* dx, int64_t n, float alpha) noexcept {
   switch (op) {
     case UnaryOp::Relu:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += x[i] > 0.0f ? dout[i] : 0.0f; });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float v, float, float g) { return v > 0.0f ? g : 0.0f; });
     case UnaryOp::LeakyRelu:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i]; });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [alpha](float v, float, float g) { return v > 0.0f ? g : alpha * g; });
     case UnaryOp::Sigmoid:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * y[i] * (1.0f - y[i]); });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float, float s, float g) { return g * s * (1.0f - s); });
     case UnaryOp::Tanh:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * (1.0f - y[i] * y[i]); });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float, float t, float g) { return g * (1.0f - t * t); });
     case UnaryOp::Exp:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * y[i]; });
+      return map_backward(pool, x, y, dout, dx, n, [](float, float e, float g) { return g * e; });
     case UnaryOp::Log:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] / x[i]; });
+      return map_backward(pool, x, y, dout, dx, n, [](float v, float, float g) { return g / v; });
     case UnaryOp::Abs:
-      return map_contiguous(pool, n, [&](int64_t i) {
-        dx[i] += x[i] > 0.0f ? dout[i] : (x[i] < 0.0f ? -dout[i] : 0.0f);
+      return map_backward(pool, x, y, dout, dx, n, [](float v, float, float g) {
+        return v > 0.0f ? g : (v < 0.0f ? -g : 0.0f);
       });
     case UnaryOp::Sqrt:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * 0.5f / y[i]; });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float, float r, float g) { return g * 0.5f / r; });
     case UnaryOp::Square:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * 2.0f * x[i]; });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float v, float, float g) { return g * 2.0f * v; });
     case UnaryOp::Neg:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] -= dout[i]; });
+      return map_backward(pool, x, y, dout, dx, n, [](float, float, float g) { return -g; });
     case UnaryOp::Softplus:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * sigmoid(x[i]); });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float v, float, float g) { return g * sigmoid_f(v); });
   }
 }
 
 void scale(ThreadPool& pool, const float* x, float alpha, float* out, int64_t n) noexcept {
-  map_contiguous(pool, n, [&](int64_t i) { out[i] = alpha * x[i]; });
+  map_unary(pool, x, out, n, [alpha](float v) { return alpha * v; });
 }
 
 void axpy(ThreadPool& pool, float alpha, const float* x, float* y, int64_t n) noexcept {
-  map_contiguous(pool, n, [&](int64_t i) { y[i] += alpha * x[i]; });
+  pool.parallel_for(n, kParallelGrain, [alpha, x, y](int64_t begin, int64_t end) {
+    const float a = alpha;
+    const float* xs = x;
+    float* ys = y;
+    for (int64_t i = begin; i < end; ++i) ys[i] += a * xs[i];
+  });
 }
 
 void bias_add_forward(ThreadPool& pool, float* out, const float* bias, int64_t M,
