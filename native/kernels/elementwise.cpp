@@ -211,9 +211,10 @@ void unary_forward(ThreadPool& pool, UnaryOp op, const float* x, float* out, int
                    float alpha) noexcept {
   switch (op) {
     case UnaryOp::Relu:
-      return map_unary(pool, x, out, n, [](float v) { return v > 0.0f || v != v ? v : 0.0f; });
+      // v <= 0 is false for NaN, so NaN passes through.
+      return map_unary(pool, x, out, n, [](float v) { return v <= 0.0f ? 0.0f : v; });
     case UnaryOp::LeakyRelu:
-      return map_unary(pool, x, out, n, [alpha](float v) { return v > 0.0f ? v : alpha * v; });
+      return map_unary(pool, x, out, n, [alpha](float v) { return pick(v > 0.0f, v, alpha * v); });
     case UnaryOp::Sigmoid:
       return map_unary(pool, x, out, n, [](float v) { return sigmoid_f(v); });
     case UnaryOp::Tanh:
@@ -243,7 +244,7 @@ void unary_backward(ThreadPool& pool, UnaryOp op, const float* x, const float* y
                           [](float v, float, float g) { return v > 0.0f ? g : 0.0f; });
     case UnaryOp::LeakyRelu:
       return map_backward(pool, x, y, dout, dx, n,
-                          [alpha](float v, float, float g) { return v > 0.0f ? g : alpha * g; });
+                          [alpha](float v, float, float g) { return pick(v > 0.0f, g, alpha * g); });
     case UnaryOp::Sigmoid:
       return map_backward(pool, x, y, dout, dx, n,
                           [](float, float s, float g) { return g * s * (1.0f - s); });
@@ -256,7 +257,7 @@ void unary_backward(ThreadPool& pool, UnaryOp op, const float* x, const float* y
       return map_backward(pool, x, y, dout, dx, n, [](float v, float, float g) { return g / v; });
     case UnaryOp::Abs:
       return map_backward(pool, x, y, dout, dx, n, [](float v, float, float g) {
-        return v > 0.0f ? g : (v < 0.0f ? -g : 0.0f);
+        return pick(v > 0.0f, g, pick(v < 0.0f, -g, 0.0f));
       });
     case UnaryOp::Sqrt:
       return map_backward(pool, x, y, dout, dx, n,
