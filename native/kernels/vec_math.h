@@ -103,7 +103,7 @@ inline float tanh_f(float x) {
   const float big = 1.0f - 2.0f / (exp_f(2.0f * ax) + 1.0f);
   const float signed_big = std::copysign(big, x);
   const float y = pick(ax < 0.625f, small, signed_big);
-  return pick(x != x, x, y);
+  return pick(!(ax > 0.0f), x, y);  // NaN and +-0 come back as they are
 }
 
 }  // namespace neurite
