@@ -89,6 +89,7 @@ function classLoss(fn: string, kind: ClassLoss, y: Tensor, t: Tensor, options: L
   const reduction = checkReduction(fn, options?.reduction);
   if (y.rank !== 2) throw new RangeError(`${fn}: input must be 2-D (N, C), got ${formatShape(y.shape)}`);
   const [N, C] = y.shape as [number, number];
+  if (C < 1) throw new RangeError(`${fn}: input must have at least one class column, got ${formatShape(y.shape)}`);
   if (t.rank !== 1 || t.shape[0] !== N) {
     throw new RangeError(`${fn}: target must hold one class index per row, shape [${N}], got ${formatShape(t.shape)}`);
   }
