@@ -34,3 +34,21 @@ describe('zoo mlp', () => {
     await expect(trainMlp({ train, test })).rejects.toThrow(/784 features/);
   });
 });
+
+describe('npm start', () => {
+  it('trains on the shipped Fashion-MNIST subset and prints the test accuracy', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const root = join(__dirname, '..', '..');
+    // One epoch keeps the test short; npm start runs eight.
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'start.cjs'), '--epochs', '1'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/10000 training, 2000 test images/);
+    expect(r.stdout).toMatch(/epoch 1\/1 +loss/);
+    const accuracy = Number(/test accuracy: ([\d.]+)%/.exec(r.stdout)?.[1]);
+    expect(accuracy).toBeGreaterThan(70);
+    const bad = spawnSync(process.execPath, [join(root, 'scripts', 'start.cjs'), '--nope'], { cwd: root, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown or incomplete argument "--nope"/);
+  });
+});
