@@ -160,3 +160,72 @@ describe('fit (event loop, abort, early stopping, data sources)', () => {
     expect(allocated[2]).toBe(allocated[1]);
   });
 });
+
+describe('fit checkpoints', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    const { rmSync } = await import('node:fs');
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const tmp = async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const d = mkdtempSync(join(tmpdir(), 'neurite-fit-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('resuming from a checkpoint ends with the same weights as an uninterrupted run', async () => {
+    const { StepLR, DataLoader } = await import('../../src/index');
+    const data = blobs(120, 9);
+    const setup = () => {
+      const model = mlp(4, 0.2);
+      const optimizer = new Adam(model.parameters(), { lr: 0.01 });
+      return { model, optimizer, scheduler: new StepLR(optimizer, { stepSize: 1, gamma: 0.5 }) };
+    };
+    const weights = (m: Sequential) => m.parameters().map((p) => Array.from(p.data));
+    for (const source of ['pair', 'loader'] as const) {
+      const makeData = () => (source === 'pair' ? data : new DataLoader(data.x, data.y, { batchSize: 16, shuffle: true, seed: 3 }));
+      const full = setup();
+      const hFull = await fit(full.model, makeData(), { loss: 'crossEntropy', optimizer: full.optimizer, scheduler: full.scheduler, epochs: 4, batchSize: 16, seed: 11 });
+
+      const dir = await tmp();
+      const first = setup();
+      await fit(first.model, makeData(), { loss: 'crossEntropy', optimizer: first.optimizer, scheduler: first.scheduler, epochs: 2, batchSize: 16, seed: 11, checkpoint: { dir } });
+      manualSeed(999); // disturb the generator: the checkpoint must restore it
+      const second = setup();
+      const hResumed = await fit(second.model, makeData(), { loss: 'crossEntropy', optimizer: second.optimizer, scheduler: second.scheduler, epochs: 4, batchSize: 16, seed: 11, resumeFrom: dir });
+      expect(weights(second.model), source).toEqual(weights(full.model));
+      expect(hResumed.epochs.map((e) => e.logs.loss)).toEqual(hFull.epochs.map((e) => e.logs.loss));
+      expect(second.optimizer.getLr()).toEqual(full.optimizer.getLr());
+    }
+  });
+
+  it('saves every N epochs and always the last; a missing checkpoint is a clear error', async () => {
+    const { existsSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { CHECKPOINT_FILE } = await import('../../src/train/index');
+    const dir = await tmp();
+    const model = mlp(1);
+    const saved: number[] = [];
+    let last = 0;
+    await fit(model, blobs(30, 1), {
+      loss: 'crossEntropy', optimizer: new Adam(model.parameters()), epochs: 5, checkpoint: { dir, every: 2 },
+      callbacks: {
+        onEpochBegin: () => {
+          const f = join(dir, CHECKPOINT_FILE);
+          const t = existsSync(f) ? `${statSync(f).ino}:${statSync(f).mtimeMs}` : 0;
+          if (t !== last) saved.push(saved.length);
+          last = t;
+        },
+      },
+    });
+    expect(existsSync(join(dir, CHECKPOINT_FILE))).toBe(true);
+    expect(saved.length).toBe(2); // after epochs 2 and 4 (seen at the start of epochs 3 and 5)
+    await expect(fit(model, blobs(30, 1), { loss: 'crossEntropy', optimizer: new Adam(model.parameters()), resumeFrom: join(dir, 'nope') }))
+      .rejects.toThrow(/no checkpoint at/);
+    await expect(fit(model, blobs(30, 1), { loss: 'crossEntropy', optimizer: new SGD(model.parameters()), resumeFrom: dir }))
+      .rejects.toThrow(/saved by Adam/);
+  });
+});
