@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   abs, add, getBackend, loadSafetensors, loadWeights, log, logSoftmax, mean, mul, relu, setBackend, sigmoid, softplus, sqrt,
   square, sub, sum, tensor, tidy, type Tensor,
+  hingeLoss, squaredHingeLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, multiMarginLoss, squaredMultiMarginLoss,
+  crossEntropy, mseLoss, l1Loss, pseudoHuberLoss,
 } from '../../src/index';
 import { BACKEND_NAMES, expectClose } from '../helpers/backends';
 import { testMlp } from '../helpers/modules';
@@ -65,7 +67,18 @@ const FORMULAS: Record<string, LossFn> = {
 };
 
 /** neurite's loss functions (src/ops/loss.ts), by golden.json name. */
-const LOSS_FUNCTIONS: Record<string, LossFn> = {};
+const LOSS_FUNCTIONS: Record<string, LossFn> = {
+  hinge: (y, t, reduction) => hingeLoss(y, t, { reduction }),
+  squaredHinge: (y, t, reduction) => squaredHingeLoss(y, t, { reduction }),
+  binaryCrossEntropy: (y, t, reduction) => binaryCrossEntropy(y, t, { reduction }),
+  binaryCrossEntropyWithLogits: (y, t, reduction) => binaryCrossEntropyWithLogits(y, t, { reduction }),
+  multiMargin: (y, t, reduction) => multiMarginLoss(y, t, { reduction }),
+  squaredMultiMargin: (y, t, reduction) => squaredMultiMarginLoss(y, t, { reduction }),
+  crossEntropy: (y, t, reduction) => crossEntropy(y, t, { reduction }),
+  mse: (y, t, reduction) => mseLoss(y, t, { reduction }),
+  l1: (y, t, reduction) => l1Loss(y, t, { reduction }),
+  pseudoHuber: (y, t, reduction, { delta }) => pseudoHuberLoss(y, t, { reduction, delta }),
+};
 
 const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as { losses: Entry[]; shapes: Record<string, number> };
 const fixture = loadSafetensors(join(DIR, 'golden.safetensors')).tensors;
@@ -111,6 +124,7 @@ describe.each(BACKEND_NAMES)('golden MLP from PyTorch on %s', (backendName) => {
 
   it('the fixture covers every loss of the issue, both reductions', () => {
     expect(new Set(golden.losses.map((e) => e.loss))).toEqual(new Set(Object.keys(FORMULAS)));
+    expect(new Set(Object.keys(LOSS_FUNCTIONS))).toEqual(new Set(Object.keys(FORMULAS)));
     expect(golden.losses.filter((e) => e.reduction === 'sum').length).toBe(golden.losses.length / 2);
   });
 
