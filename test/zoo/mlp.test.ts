@@ -52,3 +52,24 @@ describe('npm start', () => {
     expect(bad.stderr).toMatch(/unknown or incomplete argument "--nope"/);
   });
 });
+
+describe('saving the zoo MLP', () => {
+  it('saveModel/loadModel rebuild the architecture from its config and give the same outputs', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { saveModel, loadModel, randNormal } = await import('../../src/index');
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-mlp-'));
+    try {
+      manualSeed(2);
+      const model = mlp({ dropProbability: 0.1 }).eval();
+      saveModel(model, dir);
+      const copy = loadModel(dir).eval();
+      expect(copy.namedChildren().map(([, c]) => c.className)).toEqual(model.namedChildren().map(([, c]) => c.className));
+      const x = randNormal([3, 784]);
+      expect(Array.from(copy.forward(x).data)).toEqual(Array.from(model.forward(x).data));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
