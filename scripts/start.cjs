@@ -43,7 +43,8 @@ async function main() {
     callbacks: {
       onBatchEnd(b) {
         if (!tty || b.batches === undefined || (b.batch % 5 !== 0 && b.batch + 1 !== b.batches)) return;
-        process.stdout.write(`\repoch ${b.epoch + 1} ${bar(b.batch + 1, b.batches)} ${b.batch + 1}/${b.batches}  loss ${b.loss.toFixed(4)}  ${Math.round(b.samplesPerSecond)} samples/s `);
+        process.stdout.write(`\repoch ${b.epoch + 1} ${bar(b.batch + 1, b.batches)} ${b.batch + 1}/${b.batches}  loss ${b.logs.loss.toFixed(4)}  ` +
+          `accuracy ${(100 * b.logs.accuracy).toFixed(2)}%  ${Math.round(b.samplesPerSecond)} samples/s `);
       },
       onEpochEnd(e) {
         const l = e.logs;

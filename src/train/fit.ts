@@ -48,6 +48,8 @@ export interface BatchInfo {
   loss: number;
   /** Samples in this batch. */
   size: number;
+  /** Running means over the epoch so far: loss and each metric (accuracy, ...). */
+  logs: Record<string, number>;
   /** Training samples per second so far this epoch. */
   samplesPerSecond: number;
 }
@@ -342,7 +344,10 @@ export async function fit(model: Module, data: FitData, options: FitOptions): Pr
     let lastLoss = NaN;
     const count = await forEachBatch(fn, data, batchSize, shuffle, (b) => { lastLoss = train(b); }, async (index, size) => {
       const seconds = (performance.now() - started) / 1000;
-      await callbacks.onBatchEnd?.({ epoch, batch: index, batches, loss: lastLoss, size, samplesPerSecond: running.samples / Math.max(seconds, 1e-9) });
+      if (callbacks.onBatchEnd) {
+        const logs = summarize(running, metrics, '');
+        await callbacks.onBatchEnd({ epoch, batch: index, batches, loss: lastLoss, size, logs, samplesPerSecond: running.samples / Math.max(seconds, 1e-9) });
+      }
       await nextTick();
       return !signal?.aborted;
     });

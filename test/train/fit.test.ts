@@ -40,7 +40,15 @@ describe.each(BACKEND_NAMES)('fit on %s', (name) => {
     const history = await fit(model, train, {
       loss: 'crossEntropy', optimizer: new Adam(model.parameters(), { lr: 0.02 }), epochs: 5, batchSize: 32,
       metrics: ['accuracy'], validation: test, seed: 4,
-      callbacks: { onBatchEnd: (b) => { batches.push(b.batch); expect(b.batches).toBe(19); expect(b.samplesPerSecond).toBeGreaterThan(0); } },
+      callbacks: {
+        onBatchEnd: (b) => {
+          batches.push(b.batch);
+          expect(b.batches).toBe(19);
+          expect(b.samplesPerSecond).toBeGreaterThan(0);
+          expect(b.logs.accuracy).toBeGreaterThanOrEqual(0);
+          if (b.batch === 0) expect(b.logs.loss).toBeCloseTo(b.loss, 6);
+        },
+      },
     });
     expect(history.stopReason).toBe('completed');
     expect(history.epochs).toHaveLength(5);
