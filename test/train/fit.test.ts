@@ -1,9 +1,12 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adam, CrossEntropyLoss, Dropout, Linear, ReLU, SGD, Sequential, evaluate, fit, getBackend, manualSeed, memoryStats,
-  predict, randNormal, setBackend, tensor, type Tensor,
+  Adam, CrossEntropyLoss, DataLoader, Dropout, Linear, ReLU, SGD, Sequential, StepLR, evaluate, fit, getBackend, manualSeed,
+  memoryStats, predict, randNormal, setBackend, tensor, type Tensor,
 } from '../../src/index';
-import type { Batch } from '../../src/train/index';
+import { CHECKPOINT_FILE, type Batch } from '../../src/train/index';
 import { BACKEND_NAMES } from '../helpers/backends';
 
 /** Three Gaussian blobs in 2-D, labels 0..2. */
@@ -171,21 +174,16 @@ describe('fit (event loop, abort, early stopping, data sources)', () => {
 
 describe('fit checkpoints', () => {
   const dirs: string[] = [];
-  afterAll(async () => {
-    const { rmSync } = await import('node:fs');
+  afterAll(() => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
-  const tmp = async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
+  const tmp = () => {
     const d = mkdtempSync(join(tmpdir(), 'neurite-fit-'));
     dirs.push(d);
     return d;
   };
 
   it('resuming from a checkpoint ends with the same weights as an uninterrupted run', async () => {
-    const { StepLR, DataLoader } = await import('../../src/index');
     const data = blobs(120, 9);
     const setup = () => {
       const model = mlp(4, 0.2);
@@ -198,7 +196,7 @@ describe('fit checkpoints', () => {
       const full = setup();
       const hFull = await fit(full.model, makeData(), { loss: 'crossEntropy', optimizer: full.optimizer, scheduler: full.scheduler, epochs: 4, batchSize: 16, seed: 11 });
 
-      const dir = await tmp();
+      const dir = tmp();
       const first = setup();
       await fit(first.model, makeData(), { loss: 'crossEntropy', optimizer: first.optimizer, scheduler: first.scheduler, epochs: 2, batchSize: 16, seed: 11, checkpoint: { dir } });
       manualSeed(999); // disturb the generator: the checkpoint must restore it
@@ -211,19 +209,16 @@ describe('fit checkpoints', () => {
   });
 
   it('saves every N epochs and always the last; a missing checkpoint is a clear error', async () => {
-    const { existsSync, statSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { CHECKPOINT_FILE } = await import('../../src/train/index');
-    const dir = await tmp();
+    const dir = tmp();
     const model = mlp(1);
     const saved: number[] = [];
-    let last = 0;
+    let last = '';
     await fit(model, blobs(30, 1), {
       loss: 'crossEntropy', optimizer: new Adam(model.parameters()), epochs: 5, checkpoint: { dir, every: 2 },
       callbacks: {
         onEpochBegin: () => {
           const f = join(dir, CHECKPOINT_FILE);
-          const t = existsSync(f) ? `${statSync(f).ino}:${statSync(f).mtimeMs}` : 0;
+          const t = existsSync(f) ? `${statSync(f).ino}:${statSync(f).mtimeMs}` : '';
           if (t !== last) saved.push(saved.length);
           last = t;
         },

@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mlp, randUniform, tensor, trainMlp, manualSeed } from '../../src/index';
+import { loadModel, manualSeed, mlp, randNormal, randUniform, saveModel, tensor, trainMlp } from '../../src/index';
 
 describe('zoo mlp', () => {
   it('is 784-256-128-10 with PyTorch Sequential names', () => {
@@ -36,9 +40,7 @@ describe('zoo mlp', () => {
 });
 
 describe('npm start', () => {
-  it('trains on the shipped Fashion-MNIST subset and prints the test accuracy', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const { join } = await import('node:path');
+  it('trains on the shipped Fashion-MNIST subset and prints the test accuracy', () => {
     const root = join(__dirname, '..', '..');
     // One epoch keeps the test short; npm start runs eight.
     const r = spawnSync(process.execPath, [join(root, 'scripts', 'start.cjs'), '--epochs', '1'], { cwd: root, encoding: 'utf8' });
@@ -54,11 +56,7 @@ describe('npm start', () => {
 });
 
 describe('saving the zoo MLP', () => {
-  it('saveModel/loadModel rebuild the architecture from its config and give the same outputs', async () => {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { saveModel, loadModel, randNormal } = await import('../../src/index');
+  it('saveModel/loadModel rebuild the architecture from its config and give the same outputs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'neurite-mlp-'));
     try {
       manualSeed(2);
