@@ -160,6 +160,23 @@ describe('fit (event loop, abort, early stopping, data sources)', () => {
     await expect(fit(model, { x, y }, { loss: 'nope' as 'mseLoss', optimizer: new Adam(model.parameters()) })).rejects.toThrow(/unknown loss/);
   });
 
+  it('clips gradients before each step (by value and by global norm)', async () => {
+    const data = blobs(30, 5);
+    const change = async (clip: { clipGradValue?: number; clipGradNorm?: number }) => {
+      const model = mlp(6);
+      const before = model.parameters().map((p) => Float32Array.from(p.data));
+      await fit(model, data, { loss: 'crossEntropy', optimizer: new SGD(model.parameters(), { lr: 1 }), batchSize: 30, ...clip });
+      return model.parameters().flatMap((p, i) => Array.from(p.data, (v, k) => v - before[i]![k]!));
+    };
+    const byValue = await change({ clipGradValue: 1e-3 });
+    expect(Math.max(...byValue.map(Math.abs))).toBeLessThanOrEqual(1e-3 * 1.001);
+    expect(Math.max(...byValue.map(Math.abs))).toBeGreaterThan(0.9e-3);
+    const byNorm = await change({ clipGradNorm: 0.01 });
+    expect(Math.hypot(...byNorm)).toBeCloseTo(0.01, 4);
+    const unclipped = await change({});
+    expect(Math.hypot(...unclipped)).toBeGreaterThan(0.05);
+  });
+
   it('reuses buffers: a second epoch allocates no new memory', async () => {
     const model = mlp(1);
     const data = blobs(320, 1);
