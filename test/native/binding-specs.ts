@@ -22,7 +22,8 @@
  * List the arguments in call order. Kinds: bool, op (an enum code in [0, count)), dim (an
  * integer in [min, max]; valid calls draw small values), number (any number, NaN and Inf
  * included), dims (an Array of integers), choice (one of a list of strings), f32 (a Float32Array whose length must be at least
- * `length(args)`, computed from the other arguments by name). `fix(a, rnd)` runs after the
+ * `length(args)`, computed from the other arguments by name; an optional third argument
+ * `fill(buf, args, rnd)` sets the contents a valid call needs, such as class indices). `fix(a, rnd)` runs after the
  * scalar arguments are drawn and before buffers are sized; use it for relations such as
  * lda >= K or strides matching a shape. Valid calls get buffers of exactly the needed length
  * plus 0-3 spare elements, filled with random values.
@@ -36,7 +37,7 @@ export type ArgSpec =
   | { kind: 'dim'; name: string; min: number; max: number; validMax: number }
   | { kind: 'number'; name: string }
   | { kind: 'dims'; name: string; minLen: number; maxLen: number; min: number }
-  | { kind: 'f32'; name: string; length: (a: Named) => number }
+  | { kind: 'f32'; name: string; length: (a: Named) => number; fill?: (buf: Float32Array, a: Named, rnd: () => number) => void }
   | { kind: 'choice'; name: string; values: string[] };
 
 export interface BindingSpec {
@@ -55,7 +56,8 @@ export const op = (name: string, count: number): ArgSpec => ({ kind: 'op', name,
 export const num = (name: string): ArgSpec => ({ kind: 'number', name });
 /** A string from `values` (all valid on every machine); other strings are RangeErrors. */
 export const choice = (name: string, values: string[]): ArgSpec => ({ kind: 'choice', name, values });
-export const f32 = (name: string, length: (a: Named) => number): ArgSpec => ({ kind: 'f32', name, length });
+export const f32 = (name: string, length: (a: Named) => number, fill?: (buf: Float32Array, a: Named, rnd: () => number) => void): ArgSpec =>
+  ({ kind: 'f32', name, length, fill });
 export const dim = (name: string, min = 0, max = MAX_DIM, validMax = min + 9): ArgSpec =>
   ({ kind: 'dim', name, min, max, validMax });
 export const dims = (name: string, maxLen = MAX_RANK, minLen = 0, min = 0): ArgSpec =>
@@ -91,6 +93,8 @@ const batched = (one: (a: Named) => number, stride: string, always: boolean) => 
 
 const BINARY_OPS = 6;
 const UNARY_OPS = 11;
+const POINTWISE_LOSSES = 7;
+const CLASS_LOSSES = 3;
 
 export const BINDING_SPECS: BindingSpec[] = [
   // runtime
@@ -182,4 +186,51 @@ export const BINDING_SPECS: BindingSpec[] = [
       dim('rows'), dim('cols'),
     ],
   })),
+
+  // loss
+  ...['pointwiseLossForward', 'pointwiseLossBackward'].map((fn): BindingSpec => ({
+    fn,
+    args: [
+      op('kind', POINTWISE_LOSSES), f32('y', (a) => a.n), f32('t', (a) => a.n),
+      fn === 'pointwiseLossForward' ? f32('out', () => 1) : f32('dy', (a) => a.n),
+      dim('n', 0, MAX_DIM, 40), num('param'), num('scale'),
+    ],
+  })),
+  ...['classLossForward', 'classLossBackward'].map((fn): BindingSpec => ({
+    fn,
+    args: [
+      op('kind', CLASS_LOSSES), f32('y', (a) => a.N * a.C),
+      // Valid calls hold class indices in [0, C); the binding refuses anything else.
+      f32('t', (a) => a.N, (buf, a, rnd) => { for (let i = 0; i < buf.length; i++) buf[i] = Math.floor(rnd() * a.C); }),
+      fn === 'classLossForward' ? f32('out', () => 1) : f32('dy', (a) => a.N * a.C),
+      dim('N'), dim('C', 1), num('scale'),
+    ],
+  })),
+
+  // optim
+  {
+    fn: 'sgdStep',
+    args: [
+      f32('param', (a) => a.n), f32('grad', (a) => a.n), f32('buf', (a) => (Math.fround(a.momentum) !== 0 ? a.n : 0)), dim('n', 0, 2 ** 62, 40),
+      num('lr'), num('momentum'), num('dampening'), num('weightDecay'), bool('nesterov'), bool('firstStep'),
+    ],
+  },
+  {
+    fn: 'adamStep',
+    args: [
+      f32('param', (a) => a.n), f32('grad', (a) => a.n), f32('expAvg', (a) => a.n), f32('expAvgSq', (a) => a.n), dim('n', 0, 2 ** 62, 40),
+      num('lr'), num('beta1'), num('beta2'), num('eps'), num('weightDecay'), dim('step', 1, Number.MAX_SAFE_INTEGER), bool('decoupled'),
+    ],
+  },
+  {
+    fn: 'rmspropStep',
+    args: [
+      f32('param', (a) => a.n), f32('grad', (a) => a.n), f32('squareAvg', (a) => a.n), f32('buf', (a) => (Math.fround(a.momentum) > 0 ? a.n : 0)),
+      dim('n', 0, 2 ** 62, 40), num('lr'), num('alpha'), num('eps'), num('weightDecay'), num('momentum'),
+    ],
+  },
+  { fn: 'penaltyGrad', args: [f32('param', (a) => a.n), f32('grad', (a) => a.n), dim('n', 0, 2 ** 62, 40), num('l1'), num('l2')] },
+  { fn: 'maxNormRows', args: [f32('weight', (a) => a.rows * a.cols), dim('rows'), dim('cols'), num('maxNorm')] },
+  { fn: 'clipValue', args: [f32('x', (a) => a.n), dim('n', 0, 2 ** 62, 40), num('lo'), num('hi')] },
+  { fn: 'sumSquares', args: [f32('x', (a) => a.n), dim('n', 0, 2 ** 62, 40), f32('out', () => 1)] },
 ];

@@ -58,7 +58,9 @@ function validCall(spec: BindingSpec): fc.Arbitrary<Call> {
     spec.fix?.(named, rnd);
     const args = spec.args.map((a) => {
       if (a.kind !== 'f32') return named[a.name];
-      return (named[a.name] = buffer(a.length(named) + Math.floor(rnd() * 4), rnd));
+      const buf = buffer(a.length(named) + Math.floor(rnd() * 4), rnd);
+      a.fill?.(buf, named, rnd);
+      return (named[a.name] = buf);
     });
     return { spec, named, args, label: 'valid', expect: { kind: 'succeed' } as Expectation };
   });
