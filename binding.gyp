@@ -25,13 +25,21 @@
         "native/kernels/gemm.cpp",
         "native/kernels/reduce.cpp",
         "native/kernels/softmax.cpp",
+        "native/kernels/im2col.cpp",
+        "native/kernels/conv.cpp",
+        "native/kernels/locally_connected.cpp",
+        "native/kernels/pool.cpp",
         "native/binding/addon.cpp",
         "native/binding/args.cpp",
         "native/binding/elementwise.cpp",
         "native/binding/gemm.cpp",
         "native/binding/reduce.cpp",
         "native/binding/runtime.cpp",
-        "native/binding/softmax.cpp"
+        "native/binding/softmax.cpp",
+        "native/binding/im2col.cpp",
+        "native/binding/conv.cpp",
+        "native/binding/locally_connected.cpp",
+        "native/binding/pool.cpp"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"]

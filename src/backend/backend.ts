@@ -12,11 +12,16 @@ import { GEMM_KERNELS, type GemmKernels } from './interface/gemm';
 import { REDUCE_KERNELS, type ReduceKernels } from './interface/reduce';
 import { RUNTIME_KERNELS, type RuntimeKernels } from './interface/runtime';
 import { SOFTMAX_KERNELS, type SoftmaxKernels } from './interface/softmax';
+import { IM2COL_KERNELS, type Im2colKernels } from './interface/im2col';
+import { CONV_KERNELS, type ConvKernels } from './interface/conv';
+import { LOCALLY_CONNECTED_KERNELS, type LocallyConnectedKernels } from './interface/locally_connected';
+import { POOL_KERNELS, type PoolKernels } from './interface/pool';
 
 export type BackendName = 'native' | 'js';
 
 export interface Kernels
-  extends RuntimeKernels, GemmKernels, ElementwiseKernels, ReduceKernels, SoftmaxKernels {}
+  extends RuntimeKernels, GemmKernels, ElementwiseKernels, ReduceKernels, SoftmaxKernels,
+    Im2colKernels, ConvKernels, LocallyConnectedKernels, PoolKernels {}
 
 export interface Backend extends Kernels {
   readonly name: BackendName;
@@ -29,4 +34,8 @@ export const KERNEL_NAMES = Object.keys({
   ...ELEMENTWISE_KERNELS,
   ...REDUCE_KERNELS,
   ...SOFTMAX_KERNELS,
+  ...IM2COL_KERNELS,
+  ...CONV_KERNELS,
+  ...LOCALLY_CONNECTED_KERNELS,
+  ...POOL_KERNELS,
 } satisfies Record<keyof Kernels, true>) as (keyof Kernels)[];

@@ -7,6 +7,10 @@ import { elementwise } from './elementwise';
 import { gemm } from './gemm';
 import { reduce } from './reduce';
 import { softmax } from './softmax';
+import { im2col } from './im2col';
+import { conv } from './conv';
+import { locallyConnected } from './locally_connected';
+import { pool } from './pool';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -16,4 +20,8 @@ export const jsBackend: Backend = {
   ...elementwise,
   ...reduce,
   ...softmax,
+  ...im2col,
+  ...conv,
+  ...locallyConnected,
+  ...pool,
 };
