@@ -30,3 +30,5 @@ export { VGG, vgg, VGG_CONFIGS, type VggOptions, type VggConfig } from './models
 export { ResNet, resnet18, resnet34, type ResNetOptions } from './models/resnet';
 export { summary, type Summary, type SummaryRow } from './models/summary';
 export { freeze, unfreeze, freezeAllExcept, replaceHead } from './models/finetune';
+export { parseCifar10, readCifar10, loadCifar10, CIFAR10_CLASSES, type Cifar10Batch } from './data/cifar10';
+export { randomCrop, randomHorizontalFlip, augmentCifar } from './data/augment';
