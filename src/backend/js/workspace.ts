@@ -3,7 +3,7 @@
  * across calls as the native kernels reuse theirs. The js backend is single-threaded, so one
  * set of slots suffices. Callers must not hold a slot across another kernel call.
  */
-const slots: Float32Array[] = [new Float32Array(0), new Float32Array(0), new Float32Array(0)];
+const slots: Float32Array[] = [new Float32Array(0), new Float32Array(0), new Float32Array(0), new Float32Array(0)];
 
 /** Slot `slot` with at least n floats (contents unspecified). */
 export function workspace(slot: number, n: number): Float32Array {
