@@ -19,6 +19,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_conv(env, exports);
   register_locally_connected(env, exports);
   register_pool(env, exports);
+  register_loss(env, exports);
+  register_optim(env, exports);
   return exports;
 }
 

@@ -36,16 +36,16 @@ ConvArgs read_conv(const Args& args, size_t i) {
   return a;
 }
 
-// conv2dForward(x, weight, bias, out, N, C, H, W, OC, KH, KW, strideH, strideW, padTop,
-//               padBottom, padLeft, padRight, dilationH, dilationW, groups)
-// bias may be an empty Float32Array for none.
+// conv2dForward(x, weight, bias, hasBias, out, N, C, H, W, OC, KH, KW, strideH, strideW,
+//               padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups)
+// bias is read only when hasBias.
 Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
-  Args args(info, "conv2dForward", 20);
+  Args args(info, "conv2dForward", 21);
   Napi::Float32Array x = args.f32(0, "x");
   Napi::Float32Array weight = args.f32(1, "weight");
-  Napi::Float32Array out = args.f32(3, "out");
-  const ConvArgs a = read_conv(args, 4);
-  float* bias = optional_f32(args, 2, "bias", a.OC, "OC");
+  Napi::Float32Array out = args.f32(4, "out");
+  const ConvArgs a = read_conv(args, 5);
+  float* bias = optional_f32(args, 2, "bias", "hasBias", a.OC, "OC");
   args.need(x, "x", a.x_size, "N*C*H*W");
   args.need(weight, "weight", a.w_size, "OC*(C/groups)*KH*KW");
   args.need(out, "out", a.out_size, "N*OC*OH*OW");

@@ -72,17 +72,13 @@ inline ConvGeometry make_geometry(const Args& args, int64_t C, int64_t H, int64_
   return g;
 }
 
-// A Float32Array that may be empty (length 0) to mean "none": returns nullptr then, otherwise
-// checks it holds `need` floats.
-inline float* optional_f32(const Args& args, size_t i, const char* name, int64_t need,
-                           const std::string& because) {
+// An optional Float32Array: argument `i` is the buffer and `i + 1` the boolean saying whether
+// it is used; when it is, it must hold `need` floats. Returns nullptr when unused.
+inline float* optional_f32(const Args& args, size_t i, const char* name, const char* flag,
+                           int64_t need, const std::string& because) {
   Napi::Float32Array a = args.f32(i, name);
-  if (a.ElementLength() == 0) return nullptr;
-  if (static_cast<int64_t>(a.ElementLength()) != need) {
-    args.range_error(std::string(name) + " has " + std::to_string(a.ElementLength()) +
-                     " elements, needs " + std::to_string(need) + " (" + because +
-                     ") or 0 for none");
-  }
+  if (!args.boolean(i + 1, flag)) return nullptr;
+  args.need(a, name, need, because);
   return a.Data();
 }
 

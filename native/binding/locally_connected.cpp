@@ -32,14 +32,15 @@ LcArgs read_lc(const Args& args, size_t i) {
   return a;
 }
 
-// locallyConnected2dForward(x, weight, bias, out, N, C, H, W, OC, ...window with dilation...)
+// locallyConnected2dForward(x, weight, bias, hasBias, out, N, C, H, W, OC, ...window with
+// dilation...)
 Napi::Value Forward(const Napi::CallbackInfo& info) {
-  Args args(info, "locallyConnected2dForward", 19);
+  Args args(info, "locallyConnected2dForward", 20);
   Napi::Float32Array x = args.f32(0, "x");
   Napi::Float32Array weight = args.f32(1, "weight");
-  Napi::Float32Array out = args.f32(3, "out");
-  const LcArgs a = read_lc(args, 4);
-  float* bias = optional_f32(args, 2, "bias", a.b_size, "OC*OH*OW");
+  Napi::Float32Array out = args.f32(4, "out");
+  const LcArgs a = read_lc(args, 5);
+  float* bias = optional_f32(args, 2, "bias", "hasBias", a.b_size, "OC*OH*OW");
   args.need(x, "x", a.x_size, "N*C*H*W");
   args.need(weight, "weight", a.w_size, "OH*OW*OC*C*KH*KW");
   args.need(out, "out", a.out_size, "N*OC*OH*OW");
@@ -63,15 +64,15 @@ Napi::Value BackwardInput(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// locallyConnected2dBackwardWeight(x, dout, dweight, dbias, N, C, H, W, OC, ...window...)
-// dbias may be empty for none.
+// locallyConnected2dBackwardWeight(x, dout, dweight, dbias, hasBias, N, C, H, W, OC, ...window...)
+// dbias is written only when hasBias.
 Napi::Value BackwardWeight(const Napi::CallbackInfo& info) {
-  Args args(info, "locallyConnected2dBackwardWeight", 19);
+  Args args(info, "locallyConnected2dBackwardWeight", 20);
   Napi::Float32Array x = args.f32(0, "x");
   Napi::Float32Array dout = args.f32(1, "dout");
   Napi::Float32Array dweight = args.f32(2, "dweight");
-  const LcArgs a = read_lc(args, 4);
-  float* dbias = optional_f32(args, 3, "dbias", a.b_size, "OC*OH*OW");
+  const LcArgs a = read_lc(args, 5);
+  float* dbias = optional_f32(args, 3, "dbias", "hasBias", a.b_size, "OC*OH*OW");
   args.need(x, "x", a.x_size, "N*C*H*W");
   args.need(dout, "dout", a.out_size, "N*OC*OH*OW");
   args.need(dweight, "dweight", a.w_size, "OH*OW*OC*C*KH*KW");

@@ -70,6 +70,8 @@ bool split_batch(const ThreadPool& pool, int64_t N, int64_t flops_per_image) {
 void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t OC,
                     int64_t groups, const float* x, const float* weight, const float* bias,
                     float* out) noexcept {
+  // With no output there is nothing to do (and OH*OW may then be unbounded by any buffer).
+  if (N == 0 || OC == 0) return;
   const int64_t P = g.OH * g.OW;
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
@@ -101,6 +103,7 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
 void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t OC,
                            int64_t groups, const float* dout, const float* weight,
                            float* dx) noexcept {
+  if (N == 0 || OC == 0 || g.C == 0) return;
   const int64_t P = g.OH * g.OW;
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
@@ -129,6 +132,7 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
 void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t OC,
                             int64_t groups, const float* x, const float* dout,
                             float* dweight) noexcept {
+  if (N == 0 || OC == 0 || g.C == 0) return;
   const int64_t P = g.OH * g.OW;
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
@@ -174,6 +178,7 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
 
 void conv2d_backward_bias(ThreadPool& pool, int64_t N, int64_t OC, int64_t P, const float* dout,
                           float* dbias) noexcept {
+  if (N == 0 || P == 0) return;
   pool.parallel_for(OC, std::max<int64_t>(1, 4096 / std::max<int64_t>(N * P, 1)),
                     [&](int64_t c0, int64_t c1) {
     for (int64_t oc = c0; oc < c1; ++oc) {

@@ -57,6 +57,8 @@ void scatter_add(const ConvGeometry& g, const float* dpatches, int64_t n0, int64
 void locally_connected2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N,
                                  int64_t OC, const float* x, const float* weight,
                                  const float* bias, float* out) noexcept {
+  // With no output there is nothing to do (and OH*OW may then be unbounded by any buffer).
+  if (N == 0 || OC == 0) return;
   const int64_t P = g.OH * g.OW, R = g.C * g.KH * g.KW;
   pool.parallel_for(P, 1, [&](int64_t p0, int64_t p1) {
     ThreadPool serial(1);
@@ -79,6 +81,7 @@ void locally_connected2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_
 void locally_connected2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N,
                                         int64_t OC, const float* dout, const float* weight,
                                         float* dx) noexcept {
+  if (N == 0 || OC == 0 || g.C == 0) return;
   const int64_t P = g.OH * g.OW, R = g.C * g.KH * g.KW;
   pool.parallel_for(N, 1, [&](int64_t n0, int64_t n1) {
     ThreadPool serial(1);
@@ -100,6 +103,7 @@ void locally_connected2d_backward_input(ThreadPool& pool, const ConvGeometry& g,
 void locally_connected2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N,
                                          int64_t OC, const float* x, const float* dout,
                                          float* dweight, float* dbias) noexcept {
+  if (N == 0 || OC == 0 || (g.C == 0 && !dbias)) return;
   const int64_t P = g.OH * g.OW, R = g.C * g.KH * g.KW;
   pool.parallel_for(P, 1, [&](int64_t p0, int64_t p1) {
     ThreadPool serial(1);

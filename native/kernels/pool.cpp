@@ -32,7 +32,8 @@ inline float avg_divisor(const ConvGeometry& g, const Window& w, bool count_incl
 }  // namespace
 
 void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, const float* x,
-                        float* out, int32_t* argmax) noexcept {
+                        float* out, float* argmax) noexcept {
+  if (NC == 0) return;
   const int64_t P = g.OH * g.OW, HW = g.H * g.W;
   pool.parallel_for(NC, plane_grain(P * g.KH * g.KW), [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
@@ -40,7 +41,7 @@ void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, con
       for (int64_t oh = 0; oh < g.OH; ++oh) {
         for (int64_t ow = 0; ow < g.OW; ++ow) {
           float best = -std::numeric_limits<float>::infinity();
-          int32_t at = -1;
+          int64_t at = -1;
           for (int64_t kh = 0; kh < g.KH; ++kh) {
             const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
             if (ih < 0 || ih >= g.H) continue;
@@ -51,12 +52,12 @@ void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, con
               // NaN propagates, as in PyTorch: the first NaN wins and stays.
               if (at < 0 || v > best || (v != v && best == best)) {
                 best = v;
-                at = static_cast<int32_t>(ih * g.W + iw);
+                at = ih * g.W + iw;
               }
             }
           }
           out[c * P + oh * g.OW + ow] = best;
-          argmax[c * P + oh * g.OW + ow] = at;
+          argmax[c * P + oh * g.OW + ow] = static_cast<float>(at);
         }
       }
     }
@@ -64,13 +65,14 @@ void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, con
 }
 
 void max_pool2d_backward(ThreadPool& pool, int64_t NC, int64_t HW, int64_t P, const float* dout,
-                         const int32_t* argmax, float* dx) noexcept {
+                         const float* argmax, float* dx) noexcept {
   pool.parallel_for(NC, plane_grain(P), [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
       float* dxc = dx + c * HW;
       for (int64_t p = 0; p < P; ++p) {
-        const int32_t at = argmax[c * P + p];
-        if (at >= 0) dxc[at] += dout[c * P + p];
+        const float at = argmax[c * P + p];
+        // NaN fails both comparisons, so any entry forward did not write is skipped.
+        if (at >= 0.0f && at < static_cast<float>(HW)) dxc[static_cast<int64_t>(at)] += dout[c * P + p];
       }
     }
   });

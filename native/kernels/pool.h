@@ -4,8 +4,9 @@
 // Windows follow ConvGeometry (im2col.h) with KH x KW extent, strides and per-side padding;
 // OH and OW come from conv_output_size (floor mode).
 //   max:      padding never wins (it counts as -inf); argmax holds, per output element, the
-//             index ih*W + iw of the chosen input in its plane, or -1 when the window lies
-//             entirely in the padding (then out is -inf and no gradient flows).
+//             index ih*W + iw of the chosen input in its plane as a float (exact while
+//             H*W <= 2^24), or -1 when the window lies entirely in the padding (then out is
+//             -inf and no gradient flows). Backward skips entries outside [0, HW).
 //   average:  sum over the window / divisor; divisor = KH*KW when count_include_pad (PyTorch's
 //             default), else the number of window positions inside the image.
 //   adaptive: PyTorch's AdaptiveAvgPool2d: output cell (oh, ow) averages input rows
@@ -23,9 +24,9 @@ namespace neurite {
 
 // g.C is ignored: planes are counted by NC.
 void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, const float* x,
-                        float* out, int32_t* argmax) noexcept;
+                        float* out, float* argmax) noexcept;
 void max_pool2d_backward(ThreadPool& pool, int64_t NC, int64_t HW, int64_t P, const float* dout,
-                         const int32_t* argmax, float* dx) noexcept;
+                         const float* argmax, float* dx) noexcept;
 
 void avg_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC,
                         bool count_include_pad, const float* x, float* out) noexcept;

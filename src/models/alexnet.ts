@@ -7,11 +7,12 @@
  */
 import { Conv2d } from '../nn/conv';
 import { Module } from '../nn/module';
+import { registerModuleClass } from '../nn/registry';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../nn/pooling';
 import { flatten } from '../ops/shape';
 import type { Random } from '../random';
 import type { Tensor } from '../tensor';
-import { Dropout, Linear, ReLU, Sequential } from './basic-layers';
+import { Dropout, Linear, ReLU, Sequential } from '../nn/layers';
 
 export interface AlexNetOptions {
   variant?: 'imagenet' | 'cifar';
@@ -60,8 +61,8 @@ export class AlexNet extends Module {
     const pool = variant === 'imagenet' ? 6 : 2;
     this.avgpool = this.registerModule('avgpool', new AdaptiveAvgPool2d(pool));
     this.classifier = this.registerModule('classifier', new Sequential(
-      new Dropout(p, rng), new Linear(c5 * pool * pool, hidden, { rng }), new ReLU(),
-      new Dropout(p, rng), new Linear(hidden, hidden, { rng }), new ReLU(),
+      new Dropout(p, { rng }), new Linear(c5 * pool * pool, hidden, { rng }), new ReLU(),
+      new Dropout(p, { rng }), new Linear(hidden, hidden, { rng }), new ReLU(),
       new Linear(hidden, nc, { rng }),
     ));
   }
@@ -83,3 +84,5 @@ export class AlexNet extends Module {
 export function alexnet(options: AlexNetOptions = {}): AlexNet {
   return new AlexNet(options);
 }
+
+registerModuleClass(AlexNet);

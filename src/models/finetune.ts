@@ -5,7 +5,7 @@
  */
 import type { Module } from '../nn/module';
 import type { Random } from '../random';
-import { Linear, Sequential } from './basic-layers';
+import { Linear, Sequential } from '../nn/layers';
 
 /**
  * Freezes every parameter whose dotted name starts with one of `prefixes` (a prefix matches

@@ -7,10 +7,11 @@
  */
 import { Conv2d } from '../nn/conv';
 import { Module } from '../nn/module';
+import { registerModuleClass } from '../nn/registry';
 import { MaxPool2d } from '../nn/pooling';
 import type { Random } from '../random';
 import type { Tensor } from '../tensor';
-import { Flatten, Linear, ReLU, Sequential } from './basic-layers';
+import { Flatten, Linear, ReLU, Sequential } from '../nn/layers';
 
 export interface LeNet5Options {
   /** Input height and width: 32 (the original) or 28 (padded first convolution). Default 32. */
@@ -62,3 +63,5 @@ export class LeNet5 extends Module {
 export function lenet5(options: LeNet5Options = {}): LeNet5 {
   return new LeNet5(options);
 }
+
+registerModuleClass(LeNet5);

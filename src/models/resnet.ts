@@ -9,12 +9,13 @@
 import { BatchNorm2d } from '../nn/batchnorm';
 import { Conv2d } from '../nn/conv';
 import { Module } from '../nn/module';
+import { registerModuleClass } from '../nn/registry';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../nn/pooling';
 import { BasicBlock } from '../nn/residual';
 import { flatten } from '../ops/shape';
 import { relu } from '../ops/unary';
 import type { Tensor } from '../tensor';
-import { Linear, Sequential } from './basic-layers';
+import { Linear, Sequential } from '../nn/layers';
 
 export interface ResNetOptions {
   /** Blocks per stage: [2, 2, 2, 2] is ResNet-18, [3, 4, 6, 3] is ResNet-34. */
@@ -96,3 +97,5 @@ export function resnet18(options: Omit<ResNetOptions, 'layers'> = {}): ResNet {
 export function resnet34(options: Omit<ResNetOptions, 'layers'> = {}): ResNet {
   return new ResNet({ ...options, layers: [3, 4, 6, 3] });
 }
+
+registerModuleClass(ResNet);

@@ -8,11 +8,12 @@
 import { BatchNorm2d } from '../nn/batchnorm';
 import { Conv2d } from '../nn/conv';
 import { Module } from '../nn/module';
+import { registerModuleClass } from '../nn/registry';
 import { AdaptiveAvgPool2d, MaxPool2d } from '../nn/pooling';
 import { flatten } from '../ops/shape';
 import type { Random } from '../random';
 import type { Tensor } from '../tensor';
-import { Dropout, Linear, ReLU, Sequential } from './basic-layers';
+import { Dropout, Linear, ReLU, Sequential } from '../nn/layers';
 
 export type VggConfig = readonly (number | 'M')[];
 
@@ -62,8 +63,8 @@ export class VGG extends Module {
     const nc = options.numClasses ?? (small ? 10 : 1000);
     this.avgpool = this.registerModule('avgpool', new AdaptiveAvgPool2d(pool));
     this.classifier = this.registerModule('classifier', new Sequential(
-      new Linear(c * pool * pool, hidden, { rng }), new ReLU(), new Dropout(p, rng),
-      new Linear(hidden, hidden, { rng }), new ReLU(), new Dropout(p, rng),
+      new Linear(c * pool * pool, hidden, { rng }), new ReLU(), new Dropout(p, { rng }),
+      new Linear(hidden, hidden, { rng }), new ReLU(), new Dropout(p, { rng }),
       new Linear(hidden, nc, { rng }),
     ));
   }
@@ -85,3 +86,5 @@ export class VGG extends Module {
 export function vgg(options: VggOptions = {}): VGG {
   return new VGG(options);
 }
+
+registerModuleClass(VGG);

@@ -8,6 +8,7 @@ import { full } from '../ops/creation';
 import { batchNorm2d } from '../ops/normalization';
 import type { Tensor } from '../tensor';
 import { Module } from './module';
+import { registerModuleClass } from './registry';
 
 export class BatchNorm2d extends Module {
   static override className = 'BatchNorm2d';
@@ -50,3 +51,5 @@ export class BatchNorm2d extends Module {
     return new BatchNorm2d(c.numFeatures as number, c as { eps?: number; momentum?: number; affine?: boolean });
   }
 }
+
+registerModuleClass(BatchNorm2d);

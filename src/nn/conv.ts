@@ -8,6 +8,7 @@ import { pair, padding, type Pair, type Padding } from '../ops/window';
 import type { Random } from '../random';
 import type { Tensor } from '../tensor';
 import { Module } from './module';
+import { registerModuleClass } from './registry';
 
 export interface Conv2dLayerOptions {
   stride?: Pair;
@@ -131,3 +132,5 @@ export class LocallyConnected2d extends Module {
     return new LocallyConnected2d(c.inChannels as number, c.outChannels as number, c.inputSize as Pair, c.kernelSize as Pair, c as Conv2dLayerOptions);
   }
 }
+
+for (const cls of [Conv2d, LocallyConnected2d]) registerModuleClass(cls);

@@ -3,6 +3,7 @@ import { adaptiveAvgPool2d, avgPool2d, maxPool2d } from '../ops/pool';
 import { pair, padding, type Pair, type Padding } from '../ops/window';
 import type { Tensor } from '../tensor';
 import { Module } from './module';
+import { registerModuleClass } from './registry';
 
 /** torch.nn.MaxPool2d (floor mode). stride defaults to the kernel size. */
 export class MaxPool2d extends Module {
@@ -101,3 +102,5 @@ export class GlobalAvgPool2d extends AdaptiveAvgPool2d {
     return new GlobalAvgPool2d();
   }
 }
+
+for (const cls of [MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, GlobalAvgPool2d]) registerModuleClass(cls);

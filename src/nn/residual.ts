@@ -7,10 +7,11 @@
 import { add } from '../ops/binary';
 import { relu } from '../ops/unary';
 import type { Tensor } from '../tensor';
-import { Sequential } from '../models/basic-layers';
+import { Sequential } from './layers';
 import { BatchNorm2d } from './batchnorm';
 import { Conv2d } from './conv';
 import { Module } from './module';
+import { registerModuleClass } from './registry';
 
 export class BasicBlock extends Module {
   static override className = 'BasicBlock';
@@ -47,3 +48,5 @@ export class BasicBlock extends Module {
     return new BasicBlock(c.inPlanes as number, c.planes as number, c.stride as number | undefined);
   }
 }
+
+registerModuleClass(BasicBlock);

@@ -62,7 +62,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   }
   const dims = [g.N, g.C, g.H, g.W, OC, ...g.window, groups] as const;
   const out = new Tensor(acquire(g.N * OC * g.OH * g.OW), [g.N, OC, g.OH, g.OW]);
-  backend().conv2dForward(x.data, weight.data, bias ? bias.data : EMPTY, out.data, ...dims);
+  backend().conv2dForward(x.data, weight.data, bias ? bias.data : EMPTY, !!bias, out.data, ...dims);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(out, fn, inputs, (dout) => {
     const B = backend();
@@ -112,7 +112,7 @@ export function locallyConnected2d(x: Tensor, weight: Tensor, bias: Tensor | nul
   }
   const dims = [g.N, g.C, g.H, g.W, OC, ...g.window] as const;
   const out = new Tensor(acquire(g.N * OC * g.OH * g.OW), [g.N, OC, g.OH, g.OW]);
-  backend().locallyConnected2dForward(x.data, weight.data, bias ? bias.data : EMPTY, out.data, ...dims);
+  backend().locallyConnected2dForward(x.data, weight.data, bias ? bias.data : EMPTY, !!bias, out.data, ...dims);
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(out, fn, inputs, (dout) => {
     const B = backend();
@@ -120,7 +120,7 @@ export function locallyConnected2d(x: Tensor, weight: Tensor, bias: Tensor | nul
     if (dx) B.locallyConnected2dBackwardInput(dout, weight.data, dx, ...dims);
     const dw = gradBuffer(weight);
     const db = bias ? gradBuffer(bias) : null;
-    if (dw) B.locallyConnected2dBackwardWeight(x.data, dout, dw, db ?? EMPTY, ...dims);
+    if (dw) B.locallyConnected2dBackwardWeight(x.data, dout, dw, db ?? EMPTY, !!db, ...dims);
     else if (db) addBatchSum(dout, db, g.N);
   });
 }

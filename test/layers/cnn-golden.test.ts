@@ -9,7 +9,7 @@ import {
   adaptiveAvgPool2d, AvgPool2d, BatchNorm2d, Conv2d, flatten, getBackend, MaxPool2d, noGrad, relu, setBackend, tanh,
   type Tensor,
 } from '../../src/index';
-import { Linear } from '../../src/models/basic-layers';
+import { Linear } from '../../src/nn/layers';
 import { Module } from '../../src/nn/module';
 import { BACKEND_NAMES, expectClose } from '../helpers/backends';
 import { readSafetensors } from '../helpers/safetensors';

@@ -47,7 +47,7 @@ function runAll(backend: 'js' | 'native', c: ConvCase, withBias: boolean) {
   const b = withBias ? pattern(c.OC, 3) : new Float32Array(0);
   const dout = pattern(c.N * c.OC * OH * OW, 4);
   const out = new Float32Array(dout.length).fill(NaN);
-  K.conv2dForward(x, w, b, out, ...dims(c));
+  K.conv2dForward(x, w, b, withBias, out, ...dims(c));
   // Backward kernels accumulate: start from a known non-zero value.
   const dx = new Float32Array(x.length).fill(0.5), dw = new Float32Array(w.length).fill(0.5), db = new Float32Array(c.OC).fill(0.5);
   K.conv2dBackwardInput(dout, w, dx, ...dims(c));
@@ -74,7 +74,7 @@ describe.each(BACKEND_NAMES)('conv2d on %s vs the nested-loop oracle', (backend)
     const K = kernels(backend);
     for (const [s, o] of [[1, 5], [2, 3]] as const) {
       const out = new Float32Array(o * o);
-      K.conv2dForward(pattern(49, 1), pattern(9, 2), new Float32Array(0), out, 1, 1, 7, 7, 1, 3, 3, s, s, 0, 0, 0, 0, 1, 1, 1);
+      K.conv2dForward(pattern(49, 1), pattern(9, 2), new Float32Array(0), false, out, 1, 1, 7, 7, 1, 3, 3, s, s, 0, 0, 0, 0, 1, 1, 1);
       const c: ConvCase = { N: 1, C: 1, H: 7, W: 7, OC: 1, KH: 3, KW: 3, sh: s, sw: s, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 };
       expect(outSize(c)).toEqual([o, o]);
       expectClose(out, convForwardOracle(c, pattern(49, 1), pattern(9, 2), null), 1e-5, 1e-5);
@@ -83,7 +83,7 @@ describe.each(BACKEND_NAMES)('conv2d on %s vs the nested-loop oracle', (backend)
 
   it('an output size below 1 is a RangeError showing the formula', () => {
     const K = kernels(backend);
-    expect(() => K.conv2dForward(new Float32Array(4), new Float32Array(9), new Float32Array(0), new Float32Array(1), 1, 1, 2, 2, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1))
+    expect(() => K.conv2dForward(new Float32Array(4), new Float32Array(9), new Float32Array(0), false, new Float32Array(1), 1, 1, 2, 2, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1))
       .toThrow(/output height is floor\(.*= floor\(\(2 \+ 0 \+ 0 - \(1\*\(3-1\)\+1\)\) \/ 1\) \+ 1 = 0, must be >= 1/);
   });
 });
@@ -103,7 +103,7 @@ describe('conv2d native vs js', () => {
 
 describe('conv2d native binding checks', () => {
   const K = () => kernels('native');
-  const ok = [new Float32Array(16), new Float32Array(9), new Float32Array(0), new Float32Array(4), 1, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1] as const;
+  const ok = [new Float32Array(16), new Float32Array(9), new Float32Array(1), true, new Float32Array(4), 1, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1] as const;
   const call = (i: number, v: unknown) => {
     const a = [...ok] as unknown[];
     a[i] = v;
@@ -114,15 +114,16 @@ describe('conv2d native binding checks', () => {
     expect(call(0, [1, 2])).toThrow(/argument 0 \(x\) must be a Float32Array, got Array/);
     expect(call(0, new Float32Array(15))).toThrow(/x has 15 elements, needs at least 16/);
     expect(call(1, new Float32Array(8))).toThrow(/weight has 8 elements/);
-    expect(call(2, new Float32Array(2))).toThrow(/bias has 2 elements, needs 1/);
-    expect(call(3, new Float32Array(3))).toThrow(/out has 3 elements/);
-    expect(call(11, 0)).toThrow(RangeError);
-    expect(call(11, 0)).toThrow(/argument 11 \(strideH\)/);
-    expect(call(17, 0)).toThrow(/dilationH/);
-    expect(call(19, 2)).toThrow(/divisible by groups/);
-    expect(call(13, -1)).toThrow(/padTop/);
-    expect(call(9, 1.5)).toThrow(/KH/);
-    expect(() => (K().conv2dForward as unknown as (...a: unknown[]) => void)(...ok.slice(0, 19))).toThrow(/expected 20 arguments, got 19/);
+    expect(call(2, new Float32Array(0))).toThrow(/bias has 0 elements, needs at least 1/);
+    expect(call(3, 1)).toThrow(/argument 3 \(hasBias\) must be a boolean/);
+    expect(call(4, new Float32Array(3))).toThrow(/out has 3 elements/);
+    expect(call(12, 0)).toThrow(RangeError);
+    expect(call(12, 0)).toThrow(/argument 12 \(strideH\)/);
+    expect(call(18, 0)).toThrow(/dilationH/);
+    expect(call(20, 2)).toThrow(/divisible by groups/);
+    expect(call(14, -1)).toThrow(/padTop/);
+    expect(call(10, 1.5)).toThrow(/KH/);
+    expect(() => (K().conv2dForward as unknown as (...a: unknown[]) => void)(...ok.slice(0, 20))).toThrow(/expected 21 arguments, got 20/);
     expect(() => K().conv2dBackwardBias(new Float32Array(3), new Float32Array(1), 1, 1, 4)).toThrow(/dout has 3 elements/);
   });
 });

@@ -17,10 +17,10 @@ function run(backend: 'js' | 'native', c: ConvCase) {
   const x = pattern(c.N * c.C * c.H * c.W, 1), w = pattern(P * c.OC * c.C * c.KH * c.KW, 2), b = pattern(c.OC * P, 3);
   const dout = pattern(c.N * c.OC * P, 4);
   const out = new Float32Array(dout.length);
-  K.locallyConnected2dForward(x, w, b, out, ...dims(c));
+  K.locallyConnected2dForward(x, w, b, true, out, ...dims(c));
   const dx = new Float32Array(x.length).fill(1), dw = new Float32Array(w.length).fill(1), db = new Float32Array(b.length).fill(1);
   K.locallyConnected2dBackwardInput(dout, w, dx, ...dims(c));
-  K.locallyConnected2dBackwardWeight(x, dout, dw, db, ...dims(c));
+  K.locallyConnected2dBackwardWeight(x, dout, dw, db, true, ...dims(c));
   return { x, w, b, dout, out, dx, dw, db };
 }
 
@@ -39,7 +39,7 @@ describe.each(BACKEND_NAMES)('locally connected 2-D on %s vs the nested-loop ora
     const [OH, OW] = outSize(c);
     const x = pattern(c.N * c.C * c.H * c.W, 1), w = pattern(OH * OW * c.OC * c.C * c.KH * c.KW, 2);
     const out = new Float32Array(c.N * c.OC * OH * OW);
-    kernels(backend).locallyConnected2dForward(x, w, new Float32Array(0), out, ...dims(c));
+    kernels(backend).locallyConnected2dForward(x, w, new Float32Array(0), false, out, ...dims(c));
     expectClose(out, lcForwardOracle(c, x, w, null), 1e-5, 1e-5);
   });
 });
@@ -56,11 +56,11 @@ describe('locally connected native vs js', () => {
 
   it('the binding checks the bias and weight sizes', () => {
     const K = kernels('native');
-    expect(() => K.locallyConnected2dForward(new Float32Array(4), new Float32Array(3), new Float32Array(0), new Float32Array(1), 1, 1, 2, 2, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1 as never))
-      .toThrow(/expected 19 arguments/);
-    expect(() => K.locallyConnected2dForward(new Float32Array(4), new Float32Array(3), new Float32Array(0), new Float32Array(1), 1, 1, 2, 2, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1))
+    expect(() => K.locallyConnected2dForward(new Float32Array(4), new Float32Array(3), new Float32Array(0), false, new Float32Array(1), 1, 1, 2, 2, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1 as never))
+      .toThrow(/expected 20 arguments/);
+    expect(() => K.locallyConnected2dForward(new Float32Array(4), new Float32Array(3), new Float32Array(0), false, new Float32Array(1), 1, 1, 2, 2, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1))
       .toThrow(/weight has 3 elements, needs at least 4/);
-    expect(() => K.locallyConnected2dBackwardWeight(new Float32Array(4), new Float32Array(1), new Float32Array(4), new Float32Array(2), 1, 1, 2, 2, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1))
-      .toThrow(/dbias has 2 elements, needs 1/);
+    expect(() => K.locallyConnected2dBackwardWeight(new Float32Array(4), new Float32Array(1), new Float32Array(4), new Float32Array(0), true, 1, 1, 2, 2, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1))
+      .toThrow(/dbias has 0 elements, needs at least 1/);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * conv2d on NCHW tensors by im2col + GEMM (cross-correlation, as PyTorch).
- *   x (N, C, H, W), weight (OC, C/groups, KH, KW), bias (OC) or an empty array for none,
+ *   x (N, C, H, W), weight (OC, C/groups, KH, KW), bias (OC) read only when hasBias,
  *   out (N, OC, OH, OW). OH/OW as in interface/im2col.ts.
  * Backward kernels accumulate (+=) into dx, dweight, dbias.
  */
 export interface ConvKernels {
   conv2dForward(
-    x: Float32Array, weight: Float32Array, bias: Float32Array, out: Float32Array,
+    x: Float32Array, weight: Float32Array, bias: Float32Array, hasBias: boolean, out: Float32Array,
     N: number, C: number, H: number, W: number, OC: number, KH: number, KW: number,
     strideH: number, strideW: number, padTop: number, padBottom: number, padLeft: number, padRight: number,
     dilationH: number, dilationW: number, groups: number,

@@ -19,7 +19,7 @@ function isPointwise(g: Geometry): boolean {
 const at = (a: Float32Array, offset: number) => (offset === 0 ? a : a.subarray(offset));
 
 export const conv: ConvKernels = {
-  conv2dForward(x, weight, bias, out, N, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw, groups) {
+  conv2dForward(x, weight, bias, hasBias, out, N, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw, groups) {
     const g = geometry('conv2dForward', C, H, W, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw);
     const P = g.OH * g.OW, Cg = C / groups, OCg = OC / groups, Kg = Cg * KH * KW;
     const pointwise = isPointwise(g);
@@ -33,7 +33,7 @@ export const conv: ConvKernels = {
       for (let grp = 0; grp < groups; grp++) {
         sgemm(false, false, OCg, P, Kg, 1, at(weight, grp * OCg * Kg), Kg, at(col, grp * Kg * P), P, 0, at(out, (n * OC + grp * OCg) * P), P);
       }
-      if (bias.length > 0) {
+      if (hasBias) {
         for (let oc = 0; oc < OC; oc++) {
           const b = bias[oc]!, row = (n * OC + oc) * P;
           for (let p = 0; p < P; p++) out[row + p] += b;

@@ -5,6 +5,8 @@
 import type { Backend } from '../backend';
 import { elementwise } from './elementwise';
 import { gemm } from './gemm';
+import { loss } from './loss';
+import { optim } from './optim';
 import { reduce } from './reduce';
 import { softmax } from './softmax';
 import { im2col } from './im2col';
@@ -24,4 +26,6 @@ export const jsBackend: Backend = {
   ...conv,
   ...locallyConnected,
   ...pool,
+  ...loss,
+  ...optim,
 };

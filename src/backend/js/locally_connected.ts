@@ -48,7 +48,7 @@ function scatterAdd(g: Geometry, dpatches: Float32Array, N: number, p: number, d
 }
 
 export const locallyConnected: LocallyConnectedKernels = {
-  locallyConnected2dForward(x, weight, bias, out, N, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw) {
+  locallyConnected2dForward(x, weight, bias, hasBias, out, N, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw) {
     const g = geometry('locallyConnected2dForward', C, H, W, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw);
     const P = g.OH * g.OW, R = C * KH * KW;
     const patches = workspace(0, N * R), res = workspace(1, N * OC);
@@ -57,7 +57,7 @@ export const locallyConnected: LocallyConnectedKernels = {
       sgemm(false, true, N, OC, R, 1, patches, R, weight.subarray(p * OC * R), R, 0, res, OC);
       for (let n = 0; n < N; n++) {
         for (let oc = 0; oc < OC; oc++) {
-          out[(n * OC + oc) * P + p] = res[n * OC + oc]! + (bias.length > 0 ? bias[oc * P + p]! : 0);
+          out[(n * OC + oc) * P + p] = res[n * OC + oc]! + (hasBias ? bias[oc * P + p]! : 0);
         }
       }
     }
@@ -74,7 +74,7 @@ export const locallyConnected: LocallyConnectedKernels = {
     }
   },
 
-  locallyConnected2dBackwardWeight(x, dout, dweight, dbias, N, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw) {
+  locallyConnected2dBackwardWeight(x, dout, dweight, dbias, hasBias, N, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw) {
     const g = geometry('locallyConnected2dBackwardWeight', C, H, W, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw);
     const P = g.OH * g.OW, R = C * KH * KW;
     const patches = workspace(0, N * R), dres = workspace(1, N * OC);
@@ -82,7 +82,7 @@ export const locallyConnected: LocallyConnectedKernels = {
       gather(g, x, N, p, patches);
       for (let n = 0; n < N; n++) for (let oc = 0; oc < OC; oc++) dres[n * OC + oc] = dout[(n * OC + oc) * P + p]!;
       sgemm(true, false, OC, R, N, 1, dres, OC, patches, R, 1, dweight.subarray(p * OC * R), R);
-      if (dbias.length > 0) {
+      if (hasBias) {
         for (let oc = 0; oc < OC; oc++) {
           let s = 0;
           for (let n = 0; n < N; n++) s += dres[n * OC + oc]!;

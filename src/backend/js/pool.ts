@@ -71,8 +71,8 @@ export const pool: PoolKernels = {
     for (let c = 0; c < NC; c++) {
       for (let p = 0; p < P; p++) {
         const a = argmax[c * P + p]!;
-        if (a >= HW) throw new RangeError(`maxPool2dBackward: argmax[${c * P + p}] is ${a}, must be in [-1, HW) = [-1, ${HW})`);
-        if (a >= 0) dx[c * HW + a] += dout[c * P + p]!;
+        // NaN fails both comparisons, so any entry forward did not write is skipped.
+        if (a >= 0 && a < HW) dx[c * HW + Math.trunc(a)] += dout[c * P + p]!;
       }
     }
   },
