@@ -15,6 +15,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_elementwise(env, exports);
   register_reduce(env, exports);
   register_softmax(env, exports);
+  register_im2col(env, exports);
+  register_conv(env, exports);
+  register_locally_connected(env, exports);
+  register_pool(env, exports);
   register_loss(env, exports);
   register_optim(env, exports);
   return exports;

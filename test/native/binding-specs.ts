@@ -96,6 +96,35 @@ const UNARY_OPS = 11;
 const POINTWISE_LOSSES = 7;
 const CLASS_LOSSES = 3;
 
+// Windowed families (im2col, conv, locally connected, pooling): KH, KW, strides, per-side
+// padding and dilation, with the output size floor((H + pads - (d*(KH-1)+1)) / s) + 1.
+const WINDOW = [
+  dim('KH', 1, MAX_DIM, 4), dim('KW', 1, MAX_DIM, 4), dim('strideH', 1, MAX_DIM, 3), dim('strideW', 1, MAX_DIM, 3),
+  dim('padTop', 0, MAX_DIM, 2), dim('padBottom', 0, MAX_DIM, 2), dim('padLeft', 0, MAX_DIM, 2), dim('padRight', 0, MAX_DIM, 2),
+];
+const DILATION = [dim('dilationH', 1, MAX_DIM, 2), dim('dilationW', 1, MAX_DIM, 2)];
+const outH = (a: Named): number => Math.floor((a.H + a.padTop + a.padBottom - ((a.dilationH ?? 1) * (a.KH - 1) + 1)) / a.strideH) + 1;
+const outW = (a: Named): number => Math.floor((a.W + a.padLeft + a.padRight - ((a.dilationW ?? 1) * (a.KW - 1) + 1)) / a.strideW) + 1;
+/** Grows H and W until the output is at least 1x1, so a valid call is consistent. */
+function fixWindow(a: Named): void {
+  a.H = Math.max(a.H, (a.dilationH ?? 1) * (a.KH - 1) + 1);
+  a.W = Math.max(a.W, (a.dilationW ?? 1) * (a.KW - 1) + 1);
+}
+const planes = (a: Named): number => a.N * a.C;
+const convX = (a: Named): number => a.N * a.C * a.H * a.W;
+const convOut = (a: Named): number => a.N * a.OC * outH(a) * outW(a);
+const convW = (a: Named): number => a.OC * (a.C / a.groups) * a.KH * a.KW;
+const lcW = (a: Named): number => outH(a) * outW(a) * a.OC * a.C * a.KH * a.KW;
+const lcB = (a: Named): number => (a.hasBias ? a.OC * outH(a) * outW(a) : 0);
+const CONV_DIMS = [dim('N', 0, MAX_DIM, 3), dim('C', 0, MAX_DIM, 4), dim('H'), dim('W'), dim('OC', 0, MAX_DIM, 4), ...WINDOW, ...DILATION];
+function fixConv(a: Named): void {
+  a.C = a.groups * (1 + (a.C % 3));
+  a.OC = a.groups * (1 + (a.OC % 3));
+  fixWindow(a);
+}
+const im2colCol = (a: Named): number => a.C * a.KH * a.KW * outH(a) * outW(a);
+const IMAGE_DIMS = [dim('C', 0, MAX_DIM, 4), dim('H'), dim('W'), ...WINDOW, ...DILATION];
+
 export const BINDING_SPECS: BindingSpec[] = [
   // runtime
   { fn: 'setNumThreads', args: [dim('threads', 1, 1024, 4)] },
@@ -233,4 +262,73 @@ export const BINDING_SPECS: BindingSpec[] = [
   { fn: 'maxNormRows', args: [f32('weight', (a) => a.rows * a.cols), dim('rows'), dim('cols'), num('maxNorm')] },
   { fn: 'clipValue', args: [f32('x', (a) => a.n), dim('n', 0, 2 ** 62, 40), num('lo'), num('hi')] },
   { fn: 'sumSquares', args: [f32('x', (a) => a.n), dim('n', 0, 2 ** 62, 40), f32('out', () => 1)] },
+  // im2col
+  { fn: 'im2col', args: [f32('x', (a) => a.C * a.H * a.W), f32('col', im2colCol), ...IMAGE_DIMS], fix: fixWindow },
+  { fn: 'col2im', args: [f32('col', im2colCol), f32('dx', (a) => a.C * a.H * a.W), ...IMAGE_DIMS], fix: fixWindow },
+
+  // conv
+  {
+    fn: 'conv2dForward',
+    args: [f32('x', convX), f32('weight', convW), f32('bias', (a) => (a.hasBias ? a.OC : 0)), bool('hasBias'), f32('out', convOut), ...CONV_DIMS, dim('groups', 1, MAX_DIM, 3)],
+    fix: fixConv,
+  },
+  {
+    fn: 'conv2dBackwardInput',
+    args: [f32('dout', convOut), f32('weight', convW), f32('dx', convX), ...CONV_DIMS, dim('groups', 1, MAX_DIM, 3)],
+    fix: fixConv,
+  },
+  {
+    fn: 'conv2dBackwardWeight',
+    args: [f32('x', convX), f32('dout', convOut), f32('dweight', convW), ...CONV_DIMS, dim('groups', 1, MAX_DIM, 3)],
+    fix: fixConv,
+  },
+  { fn: 'conv2dBackwardBias', args: [f32('dout', (a) => a.N * a.OC * a.P), f32('dbias', (a) => a.OC), dim('N'), dim('OC'), dim('P')] },
+
+  // locally connected
+  {
+    fn: 'locallyConnected2dForward',
+    args: [f32('x', convX), f32('weight', lcW), f32('bias', lcB), bool('hasBias'), f32('out', convOut), ...CONV_DIMS],
+    fix: fixWindow,
+  },
+  {
+    fn: 'locallyConnected2dBackwardInput',
+    args: [f32('dout', convOut), f32('weight', lcW), f32('dx', convX), ...CONV_DIMS],
+    fix: fixWindow,
+  },
+  {
+    fn: 'locallyConnected2dBackwardWeight',
+    args: [f32('x', convX), f32('dout', convOut), f32('dweight', lcW), f32('dbias', lcB), bool('hasBias'), ...CONV_DIMS],
+    fix: fixWindow,
+  },
+
+  // pool
+  {
+    fn: 'maxPool2dForward',
+    args: [
+      f32('x', (a) => planes(a) * a.H * a.W), f32('out', (a) => planes(a) * outH(a) * outW(a)), f32('argmax', (a) => planes(a) * outH(a) * outW(a)),
+      dim('N', 0, MAX_DIM, 3), dim('C', 0, MAX_DIM, 3), dim('H'), dim('W'), ...WINDOW, ...DILATION,
+    ],
+    fix: fixWindow,
+  },
+  {
+    fn: 'maxPool2dBackward',
+    args: [f32('dout', (a) => a.NC * a.P), f32('argmax', (a) => a.NC * a.P), f32('dx', (a) => a.NC * a.HW), dim('NC'), dim('HW'), dim('P')],
+  },
+  ...['avgPool2dForward', 'avgPool2dBackward'].map((fn): BindingSpec => ({
+    fn,
+    args: [
+      fn === 'avgPool2dForward' ? f32('x', (a) => planes(a) * a.H * a.W) : f32('dout', (a) => planes(a) * outH(a) * outW(a)),
+      fn === 'avgPool2dForward' ? f32('out', (a) => planes(a) * outH(a) * outW(a)) : f32('dx', (a) => planes(a) * a.H * a.W),
+      dim('N', 0, MAX_DIM, 3), dim('C', 0, MAX_DIM, 3), dim('H'), dim('W'), ...WINDOW, bool('countIncludePad'),
+    ],
+    fix: fixWindow,
+  })),
+  ...['adaptiveAvgPool2dForward', 'adaptiveAvgPool2dBackward'].map((fn): BindingSpec => ({
+    fn,
+    args: [
+      fn === 'adaptiveAvgPool2dForward' ? f32('x', (a) => a.NC * a.H * a.W) : f32('dout', (a) => a.NC * a.OH * a.OW),
+      fn === 'adaptiveAvgPool2dForward' ? f32('out', (a) => a.NC * a.OH * a.OW) : f32('dx', (a) => a.NC * a.H * a.W),
+      dim('NC'), dim('H', 1), dim('W', 1), dim('OH', 1), dim('OW', 1),
+    ],
+  })),
 ];
