@@ -25,13 +25,21 @@
         "native/kernels/gemm.cpp",
         "native/kernels/reduce.cpp",
         "native/kernels/softmax.cpp",
+        "native/kernels/rnn.cpp",
+        "native/kernels/lstm.cpp",
+        "native/kernels/gru.cpp",
+        "native/kernels/mgu.cpp",
         "native/binding/addon.cpp",
         "native/binding/args.cpp",
         "native/binding/elementwise.cpp",
         "native/binding/gemm.cpp",
         "native/binding/reduce.cpp",
         "native/binding/runtime.cpp",
-        "native/binding/softmax.cpp"
+        "native/binding/softmax.cpp",
+        "native/binding/rnn.cpp",
+        "native/binding/lstm.cpp",
+        "native/binding/gru.cpp",
+        "native/binding/mgu.cpp"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"]

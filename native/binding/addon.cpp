@@ -15,6 +15,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_elementwise(env, exports);
   register_reduce(env, exports);
   register_softmax(env, exports);
+  register_rnn(env, exports);
+  register_lstm(env, exports);
+  register_gru(env, exports);
+  register_mgu(env, exports);
   return exports;
 }
 

@@ -12,11 +12,16 @@ import { GEMM_KERNELS, type GemmKernels } from './interface/gemm';
 import { REDUCE_KERNELS, type ReduceKernels } from './interface/reduce';
 import { RUNTIME_KERNELS, type RuntimeKernels } from './interface/runtime';
 import { SOFTMAX_KERNELS, type SoftmaxKernels } from './interface/softmax';
+import { RNN_KERNELS, type RnnKernels } from './interface/rnn';
+import { LSTM_KERNELS, type LstmKernels } from './interface/lstm';
+import { GRU_KERNELS, type GruKernels } from './interface/gru';
+import { MGU_KERNELS, type MguKernels } from './interface/mgu';
 
 export type BackendName = 'native' | 'js';
 
 export interface Kernels
-  extends RuntimeKernels, GemmKernels, ElementwiseKernels, ReduceKernels, SoftmaxKernels {}
+  extends RuntimeKernels, GemmKernels, ElementwiseKernels, ReduceKernels, SoftmaxKernels,
+    RnnKernels, LstmKernels, GruKernels, MguKernels {}
 
 export interface Backend extends Kernels {
   readonly name: BackendName;
@@ -29,4 +34,8 @@ export const KERNEL_NAMES = Object.keys({
   ...ELEMENTWISE_KERNELS,
   ...REDUCE_KERNELS,
   ...SOFTMAX_KERNELS,
+  ...RNN_KERNELS,
+  ...LSTM_KERNELS,
+  ...GRU_KERNELS,
+  ...MGU_KERNELS,
 } satisfies Record<keyof Kernels, true>) as (keyof Kernels)[];

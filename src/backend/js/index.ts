@@ -7,6 +7,10 @@ import { elementwise } from './elementwise';
 import { gemm } from './gemm';
 import { reduce } from './reduce';
 import { softmax } from './softmax';
+import { rnn } from './rnn';
+import { lstm } from './lstm';
+import { gru } from './gru';
+import { mgu } from './mgu';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -16,4 +20,8 @@ export const jsBackend: Backend = {
   ...elementwise,
   ...reduce,
   ...softmax,
+  ...rnn,
+  ...lstm,
+  ...gru,
+  ...mgu,
 };
