@@ -17,3 +17,6 @@ export { Random, manualSeed, defaultRandom, type RandomState } from './random';
 export { getBackend, setBackend, getBackendByName } from './backend/registry';
 export type { Backend, BackendName, Kernels } from './backend/backend';
 export { backendInfo, setNumThreads, getNumThreads, type BackendInfo } from './info';
+export { RNN, LSTM, GRU, MGU, RecurrentBase, type RecurrentOptions, type RnnOptions, type LstmOptions, type GruOptions, type RecurrentState, type RunOptions, type RecurrentResult } from './nn/recurrent';
+export { recurrentScan, cellGates, type CellSpec, type ScanWeights, type ScanOptions } from './ops/recurrent';
+export { narrow0, swapAxes01 } from './ops/sequence';
