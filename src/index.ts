@@ -20,3 +20,4 @@ export { backendInfo, setNumThreads, getNumThreads, type BackendInfo } from './i
 export { RNN, LSTM, GRU, MGU, RecurrentBase, type RecurrentOptions, type RnnOptions, type LstmOptions, type GruOptions, type RecurrentState, type RunOptions, type RecurrentResult } from './nn/recurrent';
 export { recurrentScan, cellGates, type CellSpec, type ScanWeights, type ScanOptions } from './ops/recurrent';
 export { narrow0, swapAxes01 } from './ops/sequence';
+export { StepOutput, SequenceClassifier, Seq2Seq, oneHotStep, sequenceCrossEntropy, type SequenceClassifierOptions } from './nn/sequence';

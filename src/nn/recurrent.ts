@@ -253,6 +253,9 @@ export class RNN extends RecurrentBase {
     super('RNN', { kind: 'rnn', activation: act }, inputSize, hiddenSize, options);
     this.nonlinearity = act;
   }
+  static fromConfig(c: Record<string, unknown>): RNN {
+    return new RNN(c.inputSize as number, c.hiddenSize as number, c as RnnOptions);
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), nonlinearity: this.nonlinearity };
   }
@@ -269,6 +272,9 @@ export class LSTM extends RecurrentBase {
     this.forgetGate = forgetGate;
     this.peephole = peephole;
   }
+  static fromConfig(c: Record<string, unknown>): LSTM {
+    return new LSTM(c.inputSize as number, c.hiddenSize as number, c as LstmOptions);
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), forgetGate: this.forgetGate, peephole: this.peephole };
   }
@@ -283,6 +289,9 @@ export class GRU extends RecurrentBase {
     super('GRU', { kind: 'gru', resetAfter }, inputSize, hiddenSize, options);
     this.resetAfter = resetAfter;
   }
+  static fromConfig(c: Record<string, unknown>): GRU {
+    return new GRU(c.inputSize as number, c.hiddenSize as number, c as GruOptions);
+  }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), resetAfter: this.resetAfter };
   }
@@ -293,5 +302,8 @@ export class MGU extends RecurrentBase {
   static override className = 'MGU';
   constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
     super('MGU', { kind: 'mgu' }, inputSize, hiddenSize, options);
+  }
+  static fromConfig(c: Record<string, unknown>): MGU {
+    return new MGU(c.inputSize as number, c.hiddenSize as number, c as RecurrentOptions);
   }
 }
