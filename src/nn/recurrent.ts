@@ -18,6 +18,7 @@ import { isGradEnabled } from '../autograd';
 import { mul } from '../ops/binary';
 import { randUniform, tensor, zeros } from '../ops/creation';
 import { cat, narrow0, swapAxes01 } from '../ops/sequence';
+import { reshape } from '../ops/shape';
 import { cellGates, recurrentScan, type CellSpec } from '../ops/recurrent';
 import { defaultRandom } from '../random';
 import { describe, formatShape, Tensor } from '../tensor';
@@ -175,8 +176,8 @@ export abstract class RecurrentBase extends Module {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
         const p = (name: string) => this.getParameter(`${name}${sfx}`) ?? null;
         const row = l * D + d;
-        const hInit = narrow0(h0, row, 1).reshape([B, H]);
-        const cInit = c0 ? narrow0(c0, row, 1).reshape([B, H]) : null;
+        const hInit = reshape(narrow0(h0, row, 1), [B, H]);
+        const cInit = c0 ? reshape(narrow0(c0, row, 1), [B, H]) : null;
         const Y = recurrentScan(this.spec, input, hInit, cInit, {
           weightIh: p('weight_ih')!, weightHh: p('weight_hh')!, biasIh: p('bias_ih'), biasHh: p('bias_hh'), peephole: p('weight_ch'),
         }, { reverse: d === 1, mask });

@@ -16,6 +16,7 @@ import { randUniform, tensor } from '../ops/creation';
 import { linear } from '../ops/matmul';
 import { sum } from '../ops/reduce';
 import { narrow0, swapAxes01 } from '../ops/sequence';
+import { reshape } from '../ops/shape';
 import { logSoftmax as logSoftmaxOf, softmax } from '../ops/softmax';
 import { noGrad } from '../autograd';
 import { describe, formatShape, Tensor } from '../tensor';
@@ -50,8 +51,8 @@ export class StepOutput extends Module {
       throw new RangeError(`StepOutput: input must end in ${this.inFeatures} features, got ${h instanceof Tensor ? formatShape(h.shape) : describe(h)}`);
     }
     const lead = h.shape.slice(0, -1);
-    const y = linear(h.reshape([-1, this.inFeatures]), this.weight, this.bias);
-    return y.reshape([...lead, this.outFeatures]);
+    const y = linear(reshape(h, [-1, this.inFeatures]), this.weight, this.bias);
+    return reshape(y, [...lead, this.outFeatures]);
   }
 
   /** y_t = softmax(W h_t + b) for every step. */
@@ -100,7 +101,7 @@ export class SequenceClassifier extends Module {
     if (this.pooling === 'last') {
       const top = narrow0(r.h, (L - 1) * D, D); // (D, B, H)
       const B = top.shape[1]!;
-      pooled = swapAxes01(top).reshape([B, D * H]);
+      pooled = reshape(swapAxes01(top), [B, D * H]);
     } else {
       const out = this.rnn.batchFirst ? swapAxes01(r.output) : r.output; // (T, B, D*H), zero at padding
       const [T, B] = out.shape as [number, number];
@@ -194,7 +195,7 @@ export function oneHotStep(ids: readonly number[], size: number): Tensor {
 /** Mean softmax cross-entropy of logits (N, C) against integer targets (N values). */
 export function sequenceCrossEntropy(logits: Tensor, targets: readonly number[]): Tensor {
   const C = logits.shape[logits.rank - 1]!;
-  const flat = logits.reshape([-1, C]);
+  const flat = reshape(logits, [-1, C]);
   const N = flat.shape[0]!;
   if (targets.length !== N) throw new RangeError(`sequenceCrossEntropy: ${N} rows of logits but ${targets.length} targets`);
   const picks = new Float32Array(N * C);
