@@ -20,7 +20,7 @@ void rnn_cell_forward(ThreadPool& pool, int64_t B, int64_t H, RnnActivation act,
       if (act == RnnActivation::kRelu) {
         for (int64_t j = 0; j < H; ++j) gr[j] = gr[j] > 0.0f ? gr[j] : 0.0f;
       } else {
-        for (int64_t j = 0; j < H; ++j) gr[j] = std::tanh(gr[j]);
+        for (int64_t j = 0; j < H; ++j) gr[j] = gates::tanh(gr[j]);
       }
       const float* src = live(mask, b) ? gr : hp;
       for (int64_t j = 0; j < H; ++j) hr[j] = src[j];
