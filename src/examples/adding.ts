@@ -6,7 +6,7 @@
  * the marked values across the ~T/2 steps between them and go well below it; a vanilla tanh
  * RNN's gradient vanishes over that distance and it stays near chance.
  *
- *   npm run example:adding -- --cell lstm --steps 1500
+ *   npm run example:adding -- --cell lstm --steps 2000
  *
  * The model: a one-layer recurrent network (hidden 64 by default) and a dense output on its
  * final state, trained with Adam on MSE, gradients clipped to norm 1.
@@ -33,7 +33,7 @@ export interface AddingOptions {
   seqLen?: number;
   hidden?: number;
   batch?: number;
-  /** Training steps (default 1500). */
+  /** Training steps (default 2000). */
   steps?: number;
   lr?: number;
   seed?: number;
@@ -84,7 +84,7 @@ export function runAdding(options: AddingOptions = {}): AddingResult {
   const cell = options.cell ?? 'lstm';
   if (!['lstm', 'gru', 'mgu', 'rnn'].includes(cell)) throw new RangeError(`runAdding: cell must be lstm, gru, mgu or rnn, got ${String(cell)}`);
   const T = options.seqLen ?? 100, H = options.hidden ?? 64, B = options.batch ?? 32;
-  const steps = options.steps ?? 1500, evalEvery = options.evalEvery ?? 100;
+  const steps = options.steps ?? 2000, evalEvery = options.evalEvery ?? 100;
   const log = options.log ?? (() => {});
   manualSeed(options.seed ?? 1);
   const rng = new Random(options.seed ?? 1);
