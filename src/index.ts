@@ -16,7 +16,45 @@ export { memoryStats, setPoolLimit, type MemoryStats } from './memory';
 export { Random, manualSeed, defaultRandom, type RandomState } from './random';
 export { getBackend, setBackend, getBackendByName } from './backend/registry';
 export type { Backend, BackendName, Kernels } from './backend/backend';
-export { backendInfo, setNumThreads, getNumThreads, type BackendInfo } from './info';
+export { backendInfo, setNumThreads, getNumThreads, setIsa, getIsa, supportedIsas, type BackendInfo } from './info';
+export {
+  hingeLoss, squaredHingeLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, multiMarginLoss,
+  squaredMultiMarginLoss, crossEntropy, mseLoss, l1Loss, pseudoHuberLoss,
+  type Reduction, type LossOptions, type PseudoHuberOptions,
+} from './ops/loss';
+export {
+  Optimizer, SGD, Adam, AdamW, RMSprop, LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR,
+  clipGradValue, clipGradNorm,
+  type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type RegularizationOptions,
+  type SGDOptions, type AdamOptions, type RMSpropOptions,
+} from './optim/index';
+export {
+  Module, Sequential, Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Dropout, Flatten,
+  Loss, HingeLoss, SquaredHingeLoss, BCELoss, BCEWithLogitsLoss, MultiMarginLoss, SquaredMultiMarginLoss,
+  CrossEntropyLoss, MSELoss, L1Loss, PseudoHuberLoss,
+  init, type StateDict, type LinearOptions,
+} from './nn/index';
+export { registerModuleClass, getModuleClass, registeredModuleClasses, moduleToConfig, moduleFromConfig, type ModuleClass, type ModuleConfig } from './nn/registry';
+export {
+  calculateGain, calculateFans, xavierUniform, xavierNormal, kaimingUniform, kaimingNormal,
+  glorotUniform, glorotNormal, heUniform, heNormal, uniform_, normal_,
+  type Nonlinearity, type InitOptions, type XavierOptions, type KaimingOptions,
+} from './nn/init';
+export { dropout, type DropoutOptions } from './ops/dropout';
+export {
+  fit, evaluate, predict, accuracy, binaryAccuracy, mae,
+  type FitOptions, type EvaluateOptions, type PredictOptions, type History, type Callbacks, type BatchInfo,
+  type EpochInfo, type EarlyStoppingOptions, type LossSpec, type LossFn, type LossName, type Metric, type MetricFn,
+  type BatchSource, type FitData, type TensorPair,
+} from './train/index';
+export { mlp, trainMlp, type MlpOptions, type TrainMlpOptions, type TrainMlpResult, type LabelledSplit } from './zoo/mlp';
+export { parseIdx, readIdx, readIdxImages, readIdxLabels, idxImagesToTensor, idxLabelsToTensor, type IdxArray, type IdxDtype, type ImageLayout } from './data/idx';
+export { loadFashionMnist, fashionMnistSubsetDir, balancedIndices, FASHION_MNIST_CLASSES, type FashionMnist, type FashionMnistOptions, type LabelledData } from './data/fashion-mnist';
+export { DataLoader, batches, type Batch, type BatchOptions } from './data/loader';
+export { FormatError, type FormatErrorCode } from './io/errors';
+export { serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, saveWeights, loadWeights, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors';
+export { saveModel, loadModel, readModelConfig } from './io/model';
+export { saveCheckpoint, loadCheckpoint, serializeCheckpoint, restoreCheckpoint, type CheckpointContents, type CheckpointState, type CheckpointOptimizer } from './io/checkpoint';
 export { RNN, LSTM, GRU, MGU, RecurrentBase, type RecurrentOptions, type RnnOptions, type LstmOptions, type GruOptions, type RecurrentState, type RunOptions, type RecurrentResult } from './nn/recurrent';
 export { recurrentScan, cellGates, type CellSpec, type ScanWeights, type ScanOptions } from './ops/recurrent';
 export { narrow0, swapAxes01 } from './ops/sequence';

@@ -5,6 +5,8 @@
 import type { Backend } from '../backend';
 import { elementwise } from './elementwise';
 import { gemm } from './gemm';
+import { loss } from './loss';
+import { optim } from './optim';
 import { reduce } from './reduce';
 import { softmax } from './softmax';
 import { rnn } from './rnn';
@@ -20,6 +22,8 @@ export const jsBackend: Backend = {
   ...elementwise,
   ...reduce,
   ...softmax,
+  ...loss,
+  ...optim,
   ...rnn,
   ...lstm,
   ...gru,
