@@ -23,7 +23,8 @@ import type { Tensor } from '../tensor';
 import { GRU, LSTM, MGU, RNN, type RecurrentBase } from '../nn/recurrent';
 import { StepOutput } from '../nn/sequence';
 import { manualSeed } from '../random';
-import { AdamLite, clipGradNormLite } from './optim-lite';
+import { Adam } from '../optim/adam';
+import { clipGradNorm } from '../optim/clip';
 
 export type AddingCell = 'lstm' | 'gru' | 'mgu' | 'rnn';
 
@@ -91,7 +92,7 @@ export function runAdding(options: AddingOptions = {}): AddingResult {
   const rnn = makeCell(cell, H);
   const head = new StepOutput(H, 1);
   const params = [...rnn.parameters(), ...head.parameters()];
-  const opt = new AdamLite(params, options.lr ?? 1e-2);
+  const opt = new Adam(params, { lr: options.lr ?? 1e-2 });
   const heldOut = addingBatch(options.evalSize ?? 1000, T, new Random((options.seed ?? 1) + 1000));
   const predict = (x: Tensor) => head.forward(reshape(rnn.run(x).h, [-1, H]));
   const evaluate = () => noGrad(() => tidy(() => mean(square(sub(predict(heldOut.x), heldOut.y))).item()));
@@ -105,7 +106,7 @@ export function runAdding(options: AddingOptions = {}): AddingResult {
       opt.zeroGrad();
       const loss = mean(square(sub(predict(x), y)));
       loss.backward();
-      clipGradNormLite(params, 1);
+      clipGradNorm(params, 1);
       opt.step();
     });
     if (step % evalEvery === 0 || step === steps) {

@@ -23,7 +23,8 @@ import type { Tensor } from '../tensor';
 import { GRU, LSTM, type RecurrentBase, type RecurrentState } from '../nn/recurrent';
 import { StepOutput, sequenceCrossEntropy } from '../nn/sequence';
 import { parseFlags } from './adding';
-import { AdamLite, clipGradNormLite } from './optim-lite';
+import { Adam } from '../optim/adam';
+import { clipGradNorm } from '../optim/clip';
 
 /** Characters <-> ids. */
 export class CharVocab {
@@ -154,7 +155,7 @@ export function runCharLm(options: CharLmOptions = {}): CharLmResult {
   const rnn = options.cell === 'gru' ? new GRU(V, H, { numLayers: options.layers ?? 1 }) : new LSTM(V, H, { numLayers: options.layers ?? 1 });
   const model: CharModel = { vocab, rnn, head: new StepOutput(H, V) };
   const params = [...rnn.parameters(), ...model.head.parameters()];
-  const opt = new AdamLite(params, options.lr ?? 3e-3);
+  const opt = new Adam(params, { lr: options.lr ?? 3e-3 });
 
   const counts = new Array<number>(V).fill(0);
   for (const i of train) counts[i]! += 1;
@@ -179,7 +180,7 @@ export function runCharLm(options: CharLmOptions = {}): CharLmResult {
       opt.zeroGrad();
       const r = chunkLoss(model, inputs, targets, state);
       r.loss.backward();
-      clipGradNormLite(params, clip);
+      clipGradNorm(params, clip);
       opt.step();
       // Carry the state into the next chunk, cut from this chunk's graph (truncated BPTT).
       return { value: r.loss.item(), next: detach(r.state) };

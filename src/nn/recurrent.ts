@@ -23,6 +23,7 @@ import { cellGates, recurrentScan, type CellSpec } from '../ops/recurrent';
 import { defaultRandom } from '../random';
 import { describe, formatShape, Tensor } from '../tensor';
 import { Module } from './module';
+import { registerModuleClass } from './registry';
 
 export interface RecurrentOptions {
   /** Stacked layers (default 1). */
@@ -308,3 +309,5 @@ export class MGU extends RecurrentBase {
     return new MGU(c.inputSize as number, c.hiddenSize as number, c as RecurrentOptions);
   }
 }
+
+for (const cls of [RNN, LSTM, GRU, MGU]) registerModuleClass(cls);

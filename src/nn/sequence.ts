@@ -11,17 +11,19 @@
  *
  * Shapes: T steps, B batch, H hidden units, D directions, C classes, V output size.
  */
-import { div, mul } from '../ops/binary';
+import { div } from '../ops/binary';
 import { randUniform, tensor } from '../ops/creation';
 import { linear } from '../ops/matmul';
 import { sum } from '../ops/reduce';
 import { narrow0, swapAxes01 } from '../ops/sequence';
 import { reshape } from '../ops/shape';
-import { logSoftmax as logSoftmaxOf, softmax } from '../ops/softmax';
+import { softmax } from '../ops/softmax';
+import { crossEntropy } from '../ops/loss';
 import { noGrad } from '../autograd';
 import { describe, formatShape, Tensor } from '../tensor';
 import { Module } from './module';
 import type { RecurrentBase, RecurrentState, RunOptions } from './recurrent';
+import { moduleFromConfig, moduleToConfig, registerModuleClass, type ModuleConfig } from './registry';
 
 function positiveInt(cls: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new RangeError(`${cls}: ${name} must be a positive integer, got ${describe(v)}`);
@@ -94,6 +96,14 @@ export class SequenceClassifier extends Module {
     return this.classify(x, lengths ? { lengths: Array.from(lengths.data) } : {});
   }
 
+  override getConfig(): Record<string, unknown> {
+    return { rnn: moduleToConfig(this.rnn), numClasses: this.head.outFeatures, pooling: this.pooling };
+  }
+
+  static fromConfig(c: Record<string, unknown>): SequenceClassifier {
+    return new SequenceClassifier(moduleFromConfig(c.rnn as ModuleConfig) as RecurrentBase, c.numClasses as number, { pooling: c.pooling as 'last' | 'mean' });
+  }
+
   classify(x: Tensor, options: RunOptions = {}): Tensor {
     const r = this.rnn.run(x, {}, options);
     const { numLayers: L, directions: D, hiddenSize: H } = this.rnn;
@@ -139,6 +149,14 @@ export class Seq2Seq extends Module {
     this.encoder = this.registerModule('encoder', encoder);
     this.decoder = this.registerModule('decoder', decoder);
     this.head = this.registerModule('head', new StepOutput(decoder.hiddenSize, outputSize));
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { encoder: moduleToConfig(this.encoder), decoder: moduleToConfig(this.decoder), outputSize: this.head.outFeatures };
+  }
+
+  static fromConfig(c: Record<string, unknown>): Seq2Seq {
+    return new Seq2Seq(moduleFromConfig(c.encoder as ModuleConfig) as RecurrentBase, moduleFromConfig(c.decoder as ModuleConfig) as RecurrentBase, c.outputSize as number);
   }
 
   /** The encoder's final states for a source batch. */
@@ -192,16 +210,20 @@ export function oneHotStep(ids: readonly number[], size: number): Tensor {
   return new Tensor(data, [1, ids.length, size]);
 }
 
-/** Mean softmax cross-entropy of logits (N, C) against integer targets (N values). */
+/**
+ * Mean softmax cross-entropy of logits (..., C) against integer targets, one per row of the
+ * flattened logits (for per-step outputs (T, B, C): targets in (t, b) order). A thin wrapper of
+ * crossEntropy for targets held as plain numbers.
+ */
 export function sequenceCrossEntropy(logits: Tensor, targets: readonly number[]): Tensor {
+  if (!(logits instanceof Tensor) || logits.rank < 1) throw new TypeError(`sequenceCrossEntropy: logits must be a Tensor, got ${describe(logits)}`);
   const C = logits.shape[logits.rank - 1]!;
   const flat = reshape(logits, [-1, C]);
   const N = flat.shape[0]!;
-  if (targets.length !== N) throw new RangeError(`sequenceCrossEntropy: ${N} rows of logits but ${targets.length} targets`);
-  const picks = new Float32Array(N * C);
-  targets.forEach((t, i) => {
-    if (!(Number.isInteger(t) && t >= 0 && t < C)) throw new RangeError(`sequenceCrossEntropy: targets[${i}] must be an integer in [0, ${C - 1}], got ${describe(t)}`);
-    picks[i * C + t] = -1 / N;
-  });
-  return sum(mul(logSoftmaxOf(flat), new Tensor(picks, [N, C])));
+  if (!Array.isArray(targets) || targets.length !== N) {
+    throw new RangeError(`sequenceCrossEntropy: ${N} rows of logits but ${Array.isArray(targets) ? targets.length : describe(targets)} targets`);
+  }
+  return crossEntropy(flat, tensor(targets as number[], [N]));
 }
+
+for (const cls of [StepOutput, SequenceClassifier, Seq2Seq]) registerModuleClass(cls);

@@ -1,12 +1,19 @@
 // Replays the PyTorch golden fixture (scripts/make-rnn-fixture.py): a PyTorch state dict loads
 // into neurite's LSTM and GRU (2 layers, bidirectional) and gives the same outputs, final
 // states and gradients of every parameter, input and initial state; padded batches match
-// PyTorch's packed sequences.
+// PyTorch's packed sequences. Models round-trip through saveModel/loadModel.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRU, LSTM, add, getBackend, mul, setBackend, sum, type RecurrentBase, type Tensor } from '../../src/index';
+import {
+  GRU, LSTM, MGU, RNN, Seq2Seq, SequenceClassifier, add, getBackend, loadModel, manualSeed, mul, noGrad, randNormal, saveModel, setBackend, sum,
+  type RecurrentBase, type Tensor,
+} from '../../src/index';
 import { BACKEND_NAMES, expectClose } from '../helpers/backends';
-import { readSafetensors } from '../helpers/safetensors';
+import { loadSafetensors } from '../../src/io/safetensors';
+
+const readSafetensors = (path: string) => loadSafetensors(path).tensors;
 
 const DIR = join(__dirname, '..', 'fixtures', 'rnn');
 
@@ -48,4 +55,31 @@ describe.each(BACKEND_NAMES)('PyTorch golden fixture on %s', (name) => {
       for (const [pname, p] of names) expectClose(p.grad!.data, get(`grad.${pname}`).data, 1e-3, 1e-5);
     });
   }
+});
+
+describe('saving and loading recurrent models', () => {
+  it('saveModel/loadModel rebuild stacked, bidirectional, peephole and reset-before layers and the heads with the same outputs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-rnn-'));
+    try {
+      const models = [
+        new LSTM(3, 4, { numLayers: 2, bidirectional: true, peephole: true, forgetGate: false, batchFirst: true }),
+        new GRU(3, 4, { resetAfter: false, numLayers: 2 }),
+        new SequenceClassifier(new MGU(3, 5, { bidirectional: true }), 4, { pooling: 'mean' }),
+        new Seq2Seq(new RNN(3, 4, { nonlinearity: 'relu' }), new RNN(3, 4, { nonlinearity: 'relu' }), 3),
+      ];
+      models.forEach((m, k) => {
+        manualSeed(40 + k);
+        const x = randNormal([2, 5, 3]);
+        const path = join(dir, `m${k}`);
+        saveModel(m, path);
+        const copy = loadModel(path);
+        expect(copy.className).toBe(m.className);
+        expect(copy.getConfig()).toEqual(m.getConfig());
+        const out = (mm: typeof m) => noGrad(() => (mm instanceof Seq2Seq ? mm.forward(x, x) : mm.forward(x))).toArray();
+        expect(out(copy as typeof m)).toEqual(out(m));
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,7 +3,7 @@
 // BPTT; masks and lengths; dropout; argument errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  GRU, LSTM, MGU, RNN, add, getBackend, manualSeed, mul, noGrad, randNormal, randUniform, setBackend, sum, tensor, tidy,
+  GRU, LSTM, MGU, RNN, add, clipGradNorm, getBackend, manualSeed, mul, noGrad, randNormal, randUniform, setBackend, sum, tensor, tidy,
   type RecurrentBase, type Tensor,
 } from '../../src/index';
 import { cellOracle, type CellKind } from '../oracle/cells';
@@ -216,6 +216,18 @@ describe.each(BACKEND_NAMES)('recurrent layers on %s', (name) => {
     layer.train();
     const t1 = tidy(() => layer.run(x).output.toArray());
     expect(t1).not.toEqual(e1);
+  });
+
+  it('gradient clipping applies to recurrent parameters after BPTT', () => {
+    manualSeed(28);
+    const layer = new LSTM(3, 5, { numLayers: 2, bidirectional: true });
+    const x = randNormal([20, 4, 3], 0, 3);
+    tidy(() => { sum(mul(layer.run(x).output, 10)).backward(); });
+    const norm = () => Math.sqrt(layer.parameters().reduce((s, p) => s + p.grad!.data.reduce((a, g) => a + g * g, 0), 0));
+    const before = norm();
+    expect(before).toBeGreaterThan(1);
+    expect(clipGradNorm(layer.parameters(), 1)).toBeCloseTo(before, 3);
+    expect(norm()).toBeLessThanOrEqual(1 + 1e-5);
   });
 
   it('rejects bad arguments with clear messages', () => {
