@@ -16,11 +16,11 @@
  */
 import { isGradEnabled } from '../autograd';
 import { mul } from '../ops/binary';
+import { dropout } from '../ops/dropout';
 import { randUniform, tensor, zeros } from '../ops/creation';
 import { cat, narrow0, swapAxes01 } from '../ops/sequence';
 import { reshape } from '../ops/shape';
 import { cellGates, recurrentScan, type CellSpec } from '../ops/recurrent';
-import { defaultRandom } from '../random';
 import { describe, formatShape, Tensor } from '../tensor';
 import { Module } from './module';
 import { registerModuleClass } from './registry';
@@ -189,7 +189,7 @@ export abstract class RecurrentBase extends Module {
       }
       let out = D === 1 ? outs[0]! : cat(outs, 2);
       if (maskTensor) out = mul(out, maskTensor);
-      if (l < L - 1 && this.dropout > 0 && this.training && isGradEnabled()) out = dropoutOp(out, this.dropout);
+      if (l < L - 1 && this.dropout > 0 && this.training && isGradEnabled()) out = dropout(out, this.dropout);
       input = out;
     }
     const output = this.batchFirst ? swapAxes01(input) : input;
@@ -234,15 +234,6 @@ export abstract class RecurrentBase extends Module {
       batchFirst: this.batchFirst, dropout: this.dropout, bidirectional: this.bidirectional,
     };
   }
-}
-
-/** Inverted dropout: zeroes each value with probability p and scales the rest by 1 / (1 - p). */
-function dropoutOp(x: Tensor, p: number): Tensor {
-  const keepScale = 1 / (1 - p);
-  const m = randUniform(x.shape, 0, 1, { rng: defaultRandom });
-  const d = m.data;
-  for (let i = 0; i < d.length; i++) d[i] = d[i]! < p ? 0 : keepScale;
-  return mul(x, m);
 }
 
 /** Elman RNN: h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), act = tanh (default) or relu. */
