@@ -70,3 +70,7 @@ export { summary, type Summary, type SummaryRow } from './models/summary';
 export { freeze, unfreeze, freezeAllExcept, replaceHead } from './models/finetune';
 export { parseCifar10, readCifar10, loadCifar10, CIFAR10_CLASSES, type Cifar10Batch } from './data/cifar10';
 export { randomCrop, randomHorizontalFlip, augmentCifar } from './data/augment';
+export { RNN, LSTM, GRU, MGU, RecurrentBase, type RecurrentOptions, type RnnOptions, type LstmOptions, type GruOptions, type RecurrentState, type RunOptions, type RecurrentResult } from './nn/recurrent';
+export { recurrentScan, cellGates, type CellSpec, type ScanWeights, type ScanOptions } from './ops/recurrent';
+export { narrow0, swapAxes01 } from './ops/sequence';
+export { StepOutput, SequenceClassifier, Seq2Seq, oneHotStep, sequenceCrossEntropy, type SequenceClassifierOptions } from './nn/sequence';

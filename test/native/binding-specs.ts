@@ -38,6 +38,7 @@ export type ArgSpec =
   | { kind: 'number'; name: string }
   | { kind: 'dims'; name: string; minLen: number; maxLen: number; min: number }
   | { kind: 'f32'; name: string; length: (a: Named) => number; fill?: (buf: Float32Array, a: Named, rnd: () => number) => void }
+  | { kind: 'f32'; name: string; length: (a: Named) => number; emptyOk?: boolean }
   | { kind: 'choice'; name: string; values: string[] };
 
 export interface BindingSpec {
@@ -58,6 +59,9 @@ export const num = (name: string): ArgSpec => ({ kind: 'number', name });
 export const choice = (name: string, values: string[]): ArgSpec => ({ kind: 'choice', name, values });
 export const f32 = (name: string, length: (a: Named) => number, fill?: (buf: Float32Array, a: Named, rnd: () => number) => void): ArgSpec =>
   ({ kind: 'f32', name, length, fill });
+export const f32 = (name: string, length: (a: Named) => number): ArgSpec => ({ kind: 'f32', name, length });
+/** A Float32Array that may also be empty (an optional input such as a mask), else at least `length` long. */
+export const f32OrEmpty = (name: string, length: (a: Named) => number): ArgSpec => ({ kind: 'f32', name, length, emptyOk: true });
 export const dim = (name: string, min = 0, max = MAX_DIM, validMax = min + 9): ArgSpec =>
   ({ kind: 'dim', name, min, max, validMax });
 export const dims = (name: string, maxLen = MAX_RANK, minLen = 0, min = 0): ArgSpec =>
@@ -208,6 +212,48 @@ export const BINDING_SPECS: BindingSpec[] = [
     fn,
     args: [f32('x', (a) => a.rows * a.cols), f32('y', (a) => a.rows * a.cols), dim('rows'), dim('cols')],
   })),
+  // recurrent cells (B, H >= 1; the mask is empty or at least B long)
+  ...(() => {
+    const BH = (a: Named) => a.B * a.H;
+    const G = (a: Named) => (a.forgetGate ? 4 : 3);
+    const peep = (a: Named) => (a.peephole ? (G(a) - 1) * a.H : 0);
+    const mask = f32OrEmpty('mask', (a) => a.B);
+    const B = dim('B', 1), H = dim('H', 1);
+    return [
+      { fn: 'rnnCellForward', args: [B, H, op('activation', 2), f32('gates', BH), f32('hprev', BH), f32('whh', (a) => a.H * a.H), mask, f32('h', BH)] },
+      { fn: 'rnnCellBackward', args: [B, H, op('activation', 2), f32('gates', BH), f32('whh', (a) => a.H * a.H), mask, f32('dh', BH), f32('dgates', BH), f32('dhprev', BH)] },
+      {
+        fn: 'lstmCellForward',
+        args: [B, H, bool('forgetGate'), bool('peephole'), f32('gates', (a) => G(a) * BH(a)), f32('hprev', BH), f32('cprev', BH),
+          f32('whh', (a) => G(a) * a.H * a.H), f32('peep', peep), mask, f32('h', BH), f32('c', BH)],
+      },
+      {
+        fn: 'lstmCellBackward',
+        args: [B, H, bool('forgetGate'), bool('peephole'), f32('gates', (a) => G(a) * BH(a)), f32('cprev', BH), f32('c', BH),
+          f32('whh', (a) => G(a) * a.H * a.H), f32('peep', peep), mask, f32('dh', BH), f32('dc', BH), f32('dgates', (a) => G(a) * BH(a)),
+          f32('dhprev', BH), f32('dcprev', BH), f32('dpeep', peep)],
+      },
+      {
+        fn: 'gruCellForward',
+        args: [B, H, bool('resetAfter'), f32('gates', (a) => 3 * BH(a)), f32('hprev', BH), f32('whh', (a) => 3 * a.H * a.H), f32('bhh', (a) => 3 * a.H),
+          mask, f32('h', BH), f32('aux', BH)],
+      },
+      {
+        fn: 'gruCellBackward',
+        args: [B, H, bool('resetAfter'), f32('gates', (a) => 3 * BH(a)), f32('aux', BH), f32('hprev', BH), f32('whh', (a) => 3 * a.H * a.H),
+          mask, f32('dh', BH), f32('dgates', (a) => 3 * BH(a)), f32('daux', BH), f32('dhprev', BH)],
+      },
+      {
+        fn: 'mguCellForward',
+        args: [B, H, f32('gates', (a) => 2 * BH(a)), f32('hprev', BH), f32('whh', (a) => 2 * a.H * a.H), f32('bhh', (a) => 2 * a.H), mask, f32('h', BH), f32('aux', BH)],
+      },
+      {
+        fn: 'mguCellBackward',
+        args: [B, H, f32('gates', (a) => 2 * BH(a)), f32('hprev', BH), f32('whh', (a) => 2 * a.H * a.H), mask, f32('dh', BH),
+          f32('dgates', (a) => 2 * BH(a)), f32('daux', BH), f32('dhprev', BH)],
+      },
+    ] satisfies BindingSpec[];
+  })(),
   ...['softmaxBackward', 'logSoftmaxBackward'].map((fn): BindingSpec => ({
     fn,
     args: [

@@ -107,9 +107,10 @@ function mutations(a: ArgSpec): Mutation[] {
           },
           expect: typeError,
         })),
-        { label: 'one element short', value: (need) => new Float32Array(Math.max(0, need - 1)), expect: (x, need) => (need > 0 ? rangeError(x) : either) },
-        { label: 'empty', value: () => new Float32Array(0), expect: (x, need) => (need > 0 ? rangeError(x) : either) },
-        { label: 'detached', value: (need) => detached(need + 2), expect: (x, need) => (need > 0 ? rangeError(x) : either) },
+        // An optional buffer (emptyOk) takes an empty array as "absent".
+        { label: 'one element short', value: (need) => new Float32Array(Math.max(0, need - 1)), expect: (x, need) => (need > 1 || (need === 1 && !a.emptyOk) ? rangeError(x) : either) },
+        { label: 'empty', value: () => new Float32Array(0), expect: (x, need) => (need > 0 && !a.emptyOk ? rangeError(x) : either) },
+        { label: 'detached', value: (need) => detached(need + 2), expect: (x, need) => (need > 0 && !a.emptyOk ? rangeError(x) : either) },
         {
           label: 'offset view', value: (need, cur) => {
             const base = new Float32Array((cur as Float32Array).length + 3);
