@@ -17,3 +17,4 @@ export { Random, manualSeed, defaultRandom, type RandomState } from './random';
 export { getBackend, setBackend, getBackendByName } from './backend/registry';
 export type { Backend, BackendName, Kernels } from './backend/backend';
 export { backendInfo, setNumThreads, getNumThreads, type BackendInfo } from './info';
+export { PCA, symmetricEigen, type PCAConfig } from './decomposition/pca';
