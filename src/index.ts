@@ -18,3 +18,6 @@ export { getBackend, setBackend, getBackendByName } from './backend/registry';
 export type { Backend, BackendName, Kernels } from './backend/backend';
 export { backendInfo, setNumThreads, getNumThreads, type BackendInfo } from './info';
 export { PCA, symmetricEigen, type PCAConfig } from './decomposition/pca';
+export { RgbaImage, decodePng, type Rgb } from './viz/image';
+export { imageGrid, type ImageGridOptions } from './viz/grid';
+export { scatterPlot, CLASS_COLORS, type ScatterPlotOptions } from './viz/scatter';
