@@ -21,3 +21,7 @@ export { PCA, symmetricEigen, type PCAConfig } from './decomposition/pca';
 export { RgbaImage, decodePng, type Rgb } from './viz/image';
 export { imageGrid, type ImageGridOptions } from './viz/grid';
 export { scatterPlot, CLASS_COLORS, type ScatterPlotOptions } from './viz/scatter';
+export {
+  reparameterize, klDivergenceStdNormal, binaryCrossEntropyWithLogits, ganDiscriminatorLoss, ganGeneratorLoss,
+  type ReparameterizeOptions, type Reduction,
+} from './generative/functional';
