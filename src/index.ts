@@ -22,6 +22,5 @@ export { RgbaImage, decodePng, type Rgb } from './viz/image';
 export { imageGrid, type ImageGridOptions } from './viz/grid';
 export { scatterPlot, CLASS_COLORS, type ScatterPlotOptions } from './viz/scatter';
 export {
-  reparameterize, klDivergenceStdNormal, binaryCrossEntropyWithLogits, ganDiscriminatorLoss, ganGeneratorLoss,
-  type ReparameterizeOptions, type Reduction,
+  reparameterize, klDivergenceStdNormal, ganDiscriminatorLoss, ganGeneratorLoss, type ReparameterizeOptions, type KlOptions,
 } from './generative/functional';

@@ -45,14 +45,18 @@ export function reparameterize(mu: Tensor, logVar: Tensor, options: Reparameteri
   return add(mu, mul(exp(mulScalar(logVar, 0.5)), eps));
 }
 
-export type Reduction = 'mean' | 'sum';
+export interface KlOptions {
+  /** 'mean' (default): averaged over the N rows; 'sum': summed over them. */
+  reduction?: 'mean' | 'sum';
+}
 
 /**
  * KL(N(mu, exp(logVar)) || N(0, I)) = -1/2 sum (1 + logVar - mu^2 - exp(logVar)), summed over
- * the latent dimensions. mu and logVar are (N, K); with reduction 'mean' (the default) the
- * result is averaged over the N rows, with 'sum' summed over them. Returns a scalar.
+ * the latent dimensions. mu and logVar are (N, K); the result (a scalar) is averaged over the
+ * N rows, or summed with reduction 'sum'.
  */
-export function klDivergenceStdNormal(mu: Tensor, logVar: Tensor, reduction: Reduction = 'mean'): Tensor {
+export function klDivergenceStdNormal(mu: Tensor, logVar: Tensor, options: KlOptions = {}): Tensor {
+  const reduction = options.reduction ?? 'mean';
   checkTensor('klDivergenceStdNormal', 'mu', mu);
   checkTensor('klDivergenceStdNormal', 'logVar', logVar);
   checkSameShape('klDivergenceStdNormal', mu, logVar, ['mu', 'logVar']);
@@ -62,18 +66,6 @@ export function klDivergenceStdNormal(mu: Tensor, logVar: Tensor, reduction: Red
   const rows = mu.rank === 0 ? 1 : mu.shape[0]!;
   const terms = sub(add(logVar, 1), add(square(mu), exp(logVar)));
   return mulScalar(sum(terms), reduction === 'mean' ? -0.5 / rows : -0.5);
-}
-
-/**
- * Binary cross-entropy of targets y in [0, 1] against probabilities sigmoid(logits), from the
- * logits: softplus(l) - y l per element, averaged over all elements ('mean') or summed.
- */
-export function binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor, reduction: Reduction = 'mean'): Tensor {
-  checkTensor('binaryCrossEntropyWithLogits', 'logits', logits);
-  checkTensor('binaryCrossEntropyWithLogits', 'targets', targets);
-  checkSameShape('binaryCrossEntropyWithLogits', logits, targets, ['logits', 'targets']);
-  const terms = sub(softplus(logits), mul(targets, logits));
-  return reduction === 'mean' ? mean(terms) : sum(terms);
 }
 
 /**
