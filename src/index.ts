@@ -24,3 +24,8 @@ export { scatterPlot, CLASS_COLORS, type ScatterPlotOptions } from './viz/scatte
 export {
   reparameterize, klDivergenceStdNormal, ganDiscriminatorLoss, ganGeneratorLoss, type ReparameterizeOptions, type KlOptions,
 } from './generative/functional';
+export {
+  Autoencoder, corrupt, reconstructionLoss, type AutoencoderOptions, type Noise, type OutputActivation,
+} from './generative/autoencoder';
+export { VariationalAutoencoder, type VAEParts, type VAEOptions, type VAELoss } from './generative/vae';
+export { GAN, type GANOptions, type GANStepResult, type StepOptimizer } from './generative/gan';
