@@ -60,3 +60,4 @@ export {
   type BatchSource, type FitData, type TensorPair,
 } from './train/index';
 export { mlp, trainMlp, type MlpOptions, type TrainMlpOptions, type TrainMlpResult, type LabelledSplit } from './zoo/mlp';
+export { linearAutoencoder, shallowAutoencoder, deepAutoencoder, mlpVae, mlpGan } from './generative/models';

@@ -20,10 +20,12 @@
  */
 import { noGrad } from '../autograd';
 import { Module } from '../nn/module';
-import { add, mul, mulScalar, sub } from '../ops/binary';
+import { moduleFromConfig, moduleToConfig, registerModuleClass, type ModuleConfig } from '../nn/registry';
+import { add, mul, mulScalar } from '../ops/binary';
 import { randNormal, randUniform } from '../ops/creation';
+import { binaryCrossEntropyWithLogits, mseLoss } from '../ops/loss';
 import { sum } from '../ops/reduce';
-import { abs, sigmoid, softplus, square } from '../ops/unary';
+import { abs, sigmoid } from '../ops/unary';
 import { defaultRandom, type Random } from '../random';
 import { tidy } from '../scope';
 import { describe, formatShape, Tensor } from '../tensor';
@@ -78,9 +80,10 @@ export function reconstructionLoss(output: OutputActivation, out: Tensor, target
   }
   const t = target.shape.length === out.shape.length ? target : target.reshape(out.shape);
   const rows = out.shape[0]!;
-  // identity: (y - x)^2; sigmoid from logits l: softplus(l) - x l = -(x log s(l) + (1 - x) log(1 - s(l))).
-  const terms = output === 'identity' ? square(sub(out, t)) : sub(softplus(out), mul(t, out));
-  return mulScalar(sum(terms), 1 / rows);
+  const total = output === 'identity'
+    ? mseLoss(out, t, { reduction: 'sum' })
+    : binaryCrossEntropyWithLogits(out, t, { reduction: 'sum' });
+  return mulScalar(total, 1 / rows);
 }
 
 /** x with the given noise applied (a new tensor, cut off from the graph). */
@@ -154,7 +157,19 @@ export class Autoencoder extends Module {
     return this.sparsity > 0 ? add(rec, this.codePenalty(z)) : rec;
   }
 
+  /** The architecture, encoder and decoder included (their classes must be registered). */
   override getConfig(): Record<string, unknown> {
-    return { output: this.output, sparsity: this.sparsity, noise: this.noise };
+    return {
+      encoder: moduleToConfig(this.encoder), decoder: moduleToConfig(this.decoder),
+      output: this.output, sparsity: this.sparsity, noise: this.noise,
+    };
+  }
+
+  static fromConfig(c: Record<string, unknown>): Autoencoder {
+    return new Autoencoder(moduleFromConfig(c.encoder as ModuleConfig), moduleFromConfig(c.decoder as ModuleConfig), {
+      output: c.output as OutputActivation, sparsity: c.sparsity as number, noise: c.noise as Noise | null,
+    });
   }
 }
+
+registerModuleClass(Autoencoder);

@@ -10,6 +10,7 @@
  */
 import { noGrad } from '../autograd';
 import { Module } from '../nn/module';
+import { moduleFromConfig, moduleToConfig, registerModuleClass, type ModuleConfig } from '../nn/registry';
 import { randNormal } from '../ops/creation';
 import { defaultRandom, type Random } from '../random';
 import { tidy } from '../scope';
@@ -116,7 +117,14 @@ export class GAN extends Module {
     return { discriminatorLoss, generatorLoss };
   }
 
+  /** The architecture, both networks included (their classes must be registered). */
   override getConfig(): Record<string, unknown> {
-    return { latentDim: this.latentDim };
+    return { generator: moduleToConfig(this.generator), discriminator: moduleToConfig(this.discriminator), latentDim: this.latentDim };
+  }
+
+  static fromConfig(c: Record<string, unknown>): GAN {
+    return new GAN(moduleFromConfig(c.generator as ModuleConfig), moduleFromConfig(c.discriminator as ModuleConfig), c.latentDim as number);
   }
 }
+
+registerModuleClass(GAN);

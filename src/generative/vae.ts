@@ -10,6 +10,7 @@
  */
 import { noGrad } from '../autograd';
 import { Module } from '../nn/module';
+import { moduleFromConfig, moduleToConfig, registerModuleClass, type ModuleConfig } from '../nn/registry';
 import { add, mulScalar } from '../ops/binary';
 import { randNormal } from '../ops/creation';
 import { sigmoid } from '../ops/unary';
@@ -123,7 +124,22 @@ export class VariationalAutoencoder extends Module {
     return tidy(() => noGrad(() => this.decode(randNormal([n, this.latentDim], 0, 1, { rng }))));
   }
 
+  /** The architecture, all four parts included (their classes must be registered). */
   override getConfig(): Record<string, unknown> {
-    return { latentDim: this.latentDim, output: this.output, beta: this.beta };
+    return {
+      encoder: moduleToConfig(this.encoder), meanHead: moduleToConfig(this.meanHead),
+      logVarHead: moduleToConfig(this.logVarHead), decoder: moduleToConfig(this.decoder),
+      latentDim: this.latentDim, output: this.output, beta: this.beta,
+    };
+  }
+
+  static fromConfig(c: Record<string, unknown>): VariationalAutoencoder {
+    const part = (name: string) => moduleFromConfig(c[name] as ModuleConfig);
+    return new VariationalAutoencoder(
+      { encoder: part('encoder'), meanHead: part('meanHead'), logVarHead: part('logVarHead'), decoder: part('decoder'), latentDim: c.latentDim as number },
+      { output: c.output as OutputActivation, beta: c.beta as number },
+    );
   }
 }
+
+registerModuleClass(VariationalAutoencoder);

@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PCA, symmetricEigen } from '../../src/decomposition/pca';
+import { PCA } from '../../src/decomposition/pca';
 import { Autoencoder, corrupt } from '../../src/generative/autoencoder';
 import { klDivergenceStdNormal } from '../../src/generative/functional';
 import { GAN } from '../../src/generative/gan';
 import { VariationalAutoencoder } from '../../src/generative/vae';
 import { noGrad, randNormal, Random, tensor, tidy, type Tensor } from '../../src/index';
-import { Chain, Dense, GradientDescent } from './tiny';
-
-/** N rows with covariance Q^T diag(lambdas) Q (Q a random rotation) around mean m. */
-function gaussianData(N: number, lambdas: number[], rng: Random, shift = 0.5): Tensor {
-  const D = lambdas.length;
-  const q: Float64Array[] = [];
-  while (q.length < D) {
-    const v = Float64Array.from({ length: D }, () => rng.normal());
-    for (const u of q) { let d = 0; for (let j = 0; j < D; j++) d += v[j]! * u[j]!; for (let j = 0; j < D; j++) v[j] -= d * u[j]!; }
-    const n = Math.hypot(...v);
-    q.push(v.map((x) => x / n));
-  }
-  const out = new Float32Array(N * D);
-  for (let i = 0; i < N; i++) {
-    for (let k = 0; k < D; k++) {
-      const c = Math.sqrt(lambdas[k]!) * rng.normal();
-      for (let j = 0; j < D; j++) out[i * D + j] += c * q[k]![j]!;
-    }
-    for (let j = 0; j < D; j++) out[i * D + j] += shift * (j % 3);
-  }
-  return tensor(out, [N, D]);
-}
+import { Chain, Dense, GradientDescent, gaussianData, principalCosines } from './tiny';
 
 function train(model: { loss(x: Tensor): Tensor; parameters(): Tensor[]; zeroGrad(): void }, x: Tensor, steps: number, lr: number): number[] {
   const opt = new GradientDescent(model.parameters(), lr);
@@ -41,25 +20,6 @@ function train(model: { loss(x: Tensor): Tensor; parameters(): Tensor[]; zeroGra
     }));
   }
   return losses;
-}
-
-/** Cosines of the principal angles between the row spaces of a (K, D) and b (K, D). */
-function principalCosines(a: Float32Array, b: Float32Array, K: number, D: number): number[] {
-  const ortho = (m: Float32Array) => {
-    const rows: Float64Array[] = [];
-    for (let k = 0; k < K; k++) {
-      const v = Float64Array.from(m.subarray(k * D, (k + 1) * D));
-      for (const u of rows) { let d = 0; for (let j = 0; j < D; j++) d += v[j]! * u[j]!; for (let j = 0; j < D; j++) v[j] -= d * u[j]!; }
-      const n = Math.hypot(...v);
-      rows.push(v.map((x) => x / n));
-    }
-    return rows;
-  };
-  const A = ortho(a), B = ortho(b);
-  const M = A.map((u) => B.map((v) => u.reduce((s, x, j) => s + x * v[j]!, 0)));
-  const MtM = new Float64Array(K * K);
-  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) for (let k = 0; k < K; k++) MtM[i * K + j] += M[k]![i]! * M[k]![j]!;
-  return symmetricEigen(MtM, K).values.map((v) => Math.sqrt(Math.max(0, v)));
 }
 
 describe('autoencoders', () => {

@@ -1,9 +1,11 @@
 /**
  * Tiny layers and a plain gradient-descent step for the generative tests, written on the ops
- * so these tests do not depend on the layer library.
+ * so these tests do not depend on the layer library; test data with a known covariance; principal
+ * angles between subspaces.
  */
 import { Module } from '../../src/nn/module';
-import { linear, randNormal, relu, sigmoid, tanh, zeros, type Random, type Tensor } from '../../src/index';
+import { symmetricEigen } from '../../src/decomposition/pca';
+import { linear, randNormal, relu, sigmoid, tanh, tensor, zeros, type Random, type Tensor } from '../../src/index';
 
 export type Act = 'none' | 'relu' | 'sigmoid' | 'tanh';
 
@@ -45,3 +47,44 @@ export class GradientDescent {
     }
   }
 }
+
+/** N rows with covariance Q^T diag(lambdas) Q (Q a random rotation) around mean m. */
+export function gaussianData(N: number, lambdas: number[], rng: Random, shift = 0.5): Tensor {
+  const D = lambdas.length;
+  const q: Float64Array[] = [];
+  while (q.length < D) {
+    const v = Float64Array.from({ length: D }, () => rng.normal());
+    for (const u of q) { let d = 0; for (let j = 0; j < D; j++) d += v[j]! * u[j]!; for (let j = 0; j < D; j++) v[j] -= d * u[j]!; }
+    const n = Math.hypot(...v);
+    q.push(v.map((x) => x / n));
+  }
+  const out = new Float32Array(N * D);
+  for (let i = 0; i < N; i++) {
+    for (let k = 0; k < D; k++) {
+      const c = Math.sqrt(lambdas[k]!) * rng.normal();
+      for (let j = 0; j < D; j++) out[i * D + j] += c * q[k]![j]!;
+    }
+    for (let j = 0; j < D; j++) out[i * D + j] += shift * (j % 3);
+  }
+  return tensor(out, [N, D]);
+}
+
+/** Cosines of the principal angles between the row spaces of a (K, D) and b (K, D). */
+export function principalCosines(a: Float32Array, b: Float32Array, K: number, D: number): number[] {
+  const ortho = (m: Float32Array) => {
+    const rows: Float64Array[] = [];
+    for (let k = 0; k < K; k++) {
+      const v = Float64Array.from(m.subarray(k * D, (k + 1) * D));
+      for (const u of rows) { let d = 0; for (let j = 0; j < D; j++) d += v[j]! * u[j]!; for (let j = 0; j < D; j++) v[j] -= d * u[j]!; }
+      const n = Math.hypot(...v);
+      rows.push(v.map((x) => x / n));
+    }
+    return rows;
+  };
+  const A = ortho(a), B = ortho(b);
+  const M = A.map((u) => B.map((v) => u.reduce((s, x, j) => s + x * v[j]!, 0)));
+  const MtM = new Float64Array(K * K);
+  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) for (let k = 0; k < K; k++) MtM[i * K + j] += M[k]![i]! * M[k]![j]!;
+  return symmetricEigen(MtM, K).values.map((v) => Math.sqrt(Math.max(0, v)));
+}
+
