@@ -67,4 +67,4 @@ export { FormatError, type FormatErrorCode } from './io/errors';
 export { serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, saveWeights, loadWeights, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors';
 export { saveModel, loadModel, readModelConfig } from './io/model';
 export { saveCheckpoint, loadCheckpoint, serializeCheckpoint, restoreCheckpoint, type CheckpointContents, type CheckpointState, type CheckpointOptimizer } from './io/checkpoint';
-export { linearAutoencoder, shallowAutoencoder, deepAutoencoder, mlpVae, mlpGan } from './generative/models';
+export { linearAutoencoder, shallowAutoencoder, deepAutoencoder, mlpVae, mlpGan, type MlpGanOptions } from './generative/models';

@@ -37,9 +37,9 @@ export interface AutoencoderComparisonOptions {
   dataDir?: string;
   /** Where the PNGs go (default ./autoencoders-out). */
   outDir?: string;
-  /** Epochs for each autoencoder and the VAE (default 10). */
+  /** Epochs for each autoencoder and the VAE (default 20). */
   epochs?: number;
-  /** Epochs for the GAN (default 20). */
+  /** Epochs for the GAN (default 30). */
   ganEpochs?: number;
   /** Mini-batch size (default 64). */
   batchSize?: number;
@@ -164,8 +164,8 @@ export function runAutoencoderComparison(options: AutoencoderComparisonOptions =
   const quick = options.quick ?? false;
   const o = {
     outDir: resolve(options.outDir ?? 'autoencoders-out'),
-    epochs: options.epochs ?? (quick ? 1 : 10),
-    ganEpochs: options.ganEpochs ?? (quick ? 1 : 20),
+    epochs: options.epochs ?? (quick ? 1 : 20),
+    ganEpochs: options.ganEpochs ?? (quick ? 1 : 30),
     batchSize: options.batchSize ?? 64,
     codeSize: options.codeSize ?? 30,
     quick,

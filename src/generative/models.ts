@@ -7,10 +7,10 @@
  *   shallowAutoencoder(D, K)           z = sigmoid(V x + b), x' = g(W z + c)
  *   deepAutoencoder([D, H1, ..., K])   ReLU MLP encoder to a linear code, mirrored ReLU decoder
  *   mlpVae(D, H, K)                    ReLU encoder D-H, heads H-K (mean, log-variance), decoder K-H-D
- *   mlpGan(L, [H...], D, [H...])       generator L-H...-D (ReLU, sigmoid output), discriminator
- *                                      D-H...-1 (LeakyReLU 0.2, logit output)
+ *   mlpGan(L, [H...], D, [H...])       generator L-H...-D (LeakyReLU 0.2, sigmoid output), discriminator
+ *                                      D-H...-1 (LeakyReLU 0.2 and dropout, logit output)
  */
-import { Linear, LeakyReLU, ReLU, Sequential, Sigmoid } from '../nn/layers';
+import { Dropout, Linear, LeakyReLU, ReLU, Sequential, Sigmoid } from '../nn/layers';
 import type { Module } from '../nn/module';
 import type { Random } from '../random';
 import { describe } from '../tensor';
@@ -25,12 +25,12 @@ function checkSizes(fn: string, sizes: unknown, min: number): number[] {
   return sizes as number[];
 }
 
-/** Linear layers through `sizes`, with `activation()` after every layer but the last. */
-function mlp(sizes: number[], activation: () => Module, rng?: Random): Sequential {
+/** Linear layers through `sizes`, with the modules from `between()` after every layer but the last. */
+function mlp(sizes: number[], between: () => Module[], rng?: Random): Sequential {
   const layers: Module[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push(new Linear(sizes[i]!, sizes[i + 1]!, { rng }));
-    if (i + 2 < sizes.length) layers.push(activation());
+    if (i + 2 < sizes.length) layers.push(...between());
   }
   return new Sequential(...layers);
 }
@@ -54,7 +54,7 @@ export function shallowAutoencoder(D: number, K: number, options: AutoencoderOpt
  */
 export function deepAutoencoder(sizes: number[], options: AutoencoderOptions = {}): Autoencoder {
   const s = checkSizes('deepAutoencoder', sizes, 2);
-  const relu = () => new ReLU();
+  const relu = () => [new ReLU()];
   return new Autoencoder(mlp(s, relu, options.rng), mlp([...s].reverse(), relu, options.rng), options);
 }
 
@@ -66,19 +66,29 @@ export function mlpVae(D: number, H: number, K: number, options: VAEOptions = {}
     encoder: new Sequential(new Linear(d!, h!, { rng }), new ReLU()),
     meanHead: new Linear(h!, k!, { rng }),
     logVarHead: new Linear(h!, k!, { rng }),
-    decoder: mlp([k!, h!, d!], () => new ReLU(), rng),
+    decoder: mlp([k!, h!, d!], () => [new ReLU()], rng),
     latentDim: k!,
   }, options);
 }
 
+export interface MlpGanOptions {
+  /** Dropout probability after each hidden layer of the discriminator (default 0.3; 0 for none). */
+  dropout?: number;
+  rng?: Random;
+}
+
 /**
- * A fully connected GAN: generator latentDim -> generatorHidden... -> D with ReLU and a sigmoid
- * output (data in [0, 1]); discriminator D -> discriminatorHidden... -> 1 logit with LeakyReLU(0.2).
+ * A fully connected GAN: generator latentDim -> generatorHidden... -> D with LeakyReLU(0.2) and a
+ * sigmoid output (data in [0, 1]); discriminator D -> discriminatorHidden... -> 1 logit with
+ * LeakyReLU(0.2) and dropout, which keeps it from overpowering the generator early on.
  */
-export function mlpGan(latentDim: number, generatorHidden: number[], D: number, discriminatorHidden: number[], options: { rng?: Random } = {}): GAN {
+export function mlpGan(latentDim: number, generatorHidden: number[], D: number, discriminatorHidden: number[], options: MlpGanOptions = {}): GAN {
   const g = checkSizes('mlpGan', [latentDim, ...generatorHidden, D], 2);
   const d = checkSizes('mlpGan', [D, ...discriminatorHidden, 1], 2);
-  const generator = new Sequential(mlp(g, () => new ReLU(), options.rng), new Sigmoid());
-  const discriminator = mlp(d, () => new LeakyReLU(0.2), options.rng);
-  return new GAN(generator, discriminator, latentDim, { rng: options.rng });
+  const p = options.dropout ?? 0.3;
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new RangeError(`mlpGan: dropout must be in [0, 1), got ${describe(p)}`);
+  const rng = options.rng;
+  const generator = new Sequential(mlp(g, () => [new LeakyReLU(0.2)], rng), new Sigmoid());
+  const discriminator = mlp(d, () => (p > 0 ? [new LeakyReLU(0.2), new Dropout(p, { rng })] : [new LeakyReLU(0.2)]), rng);
+  return new GAN(generator, discriminator, latentDim, { rng });
 }
