@@ -4,11 +4,11 @@ import { Autoencoder, corrupt } from '../../src/generative/autoencoder';
 import { klDivergenceStdNormal } from '../../src/generative/functional';
 import { GAN } from '../../src/generative/gan';
 import { VariationalAutoencoder } from '../../src/generative/vae';
-import { noGrad, randNormal, Random, tensor, tidy, type Tensor } from '../../src/index';
-import { Chain, Dense, GradientDescent, gaussianData, principalCosines } from './tiny';
+import { Linear, noGrad, randNormal, Random, Sequential, SGD, tensor, tidy, type Tensor } from '../../src/index';
+import { dense, gaussianData, principalCosines } from './tiny';
 
 function train(model: { loss(x: Tensor): Tensor; parameters(): Tensor[]; zeroGrad(): void }, x: Tensor, steps: number, lr: number): number[] {
-  const opt = new GradientDescent(model.parameters(), lr);
+  const opt = new SGD(model.parameters(), { lr });
   const losses: number[] = [];
   for (let s = 0; s < steps; s++) {
     losses.push(tidy(() => {
@@ -28,11 +28,11 @@ describe('autoencoders', () => {
     const D = 6, K = 2;
     const x = gaussianData(300, [9, 4, 0.3, 0.2, 0.1, 0.05], rng);
     const pca = new PCA({ nComponents: K }).fit(x);
-    const ae = new Autoencoder(new Dense(D, K, 'none', rng), new Dense(K, D, 'none', rng));
+    const ae = new Autoencoder(dense(D, K, 'none', rng), dense(K, D, 'none', rng));
     const losses = train(ae, x, 400, 0.02);
     expect(losses.at(-1)!).toBeLessThan(losses[0]! / 5);
     // The decoder's columns span the reconstruction subspace.
-    const W = (ae.decoder as Dense).weight; // (D, K)
+    const W = (ae.decoder as Linear).weight; // (D, K)
     const cols = new Float32Array(K * D);
     for (let j = 0; j < D; j++) for (let k = 0; k < K; k++) cols[k * D + j] = W.data[j * K + k]!;
     const cos = principalCosines(pca.components!.data, cols, K, D);
@@ -48,7 +48,7 @@ describe('autoencoders', () => {
     const x = gaussianData(200, [4, 3, 2, 1, 0.5, 0.25], new Random(2));
     const l1 = (lambda: number) => {
       const rng = new Random(7);
-      const ae = new Autoencoder(new Dense(6, 4, 'relu', rng), new Dense(4, 6, 'none', rng), { sparsity: lambda });
+      const ae = new Autoencoder(dense(6, 4, 'relu', rng), dense(4, 6, 'none', rng), { sparsity: lambda });
       train(ae, x, 150, 0.01);
       return noGrad(() => tidy(() => {
         const z = ae.encode(x);
@@ -61,14 +61,14 @@ describe('autoencoders', () => {
 
   it('a denoising autoencoder reconstructs clean inputs from noisy ones better than a plain one', () => {
     const D = 8;
-    const x = gaussianData(300, [4, 2, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01], new Random(3));
+    const x = gaussianData(300, [4, 2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2], new Random(3));
     const make = (noise: { kind: 'gaussian'; std: number } | null) => {
       const rng = new Random(5);
-      return new Autoencoder(new Dense(D, D, 'none', rng), new Dense(D, D, 'none', rng), { noise, rng: new Random(9) });
+      return new Autoencoder(dense(D, D, 'none', rng), dense(D, D, 'none', rng), { noise, rng: new Random(9) });
     };
     const plain = make(null), denoising = make({ kind: 'gaussian', std: 0.7 });
-    train(plain, x, 300, 0.01);
-    train(denoising, x, 300, 0.01);
+    train(plain, x, 300, 0.03);
+    train(denoising, x, 300, 0.03);
     const noisy = corrupt(x, { kind: 'gaussian', std: 0.7 }, new Random(11));
     const error = (ae: Autoencoder) => noGrad(() => tidy(() => {
       const y = ae.eval().forward(noisy);
@@ -91,7 +91,7 @@ describe('autoencoders', () => {
   it('sigmoid output: reconstructions in (0, 1) and a cross-entropy loss', () => {
     const rng = new Random(6);
     const x = tensor(Array.from({ length: 40 }, (_, i) => [i % 2, (i >> 1) % 2, 1, 0]));
-    const ae = new Autoencoder(new Dense(4, 2, 'sigmoid', rng), new Dense(2, 4, 'none', rng), { output: 'sigmoid' });
+    const ae = new Autoencoder(dense(4, 2, 'sigmoid', rng), dense(2, 4, 'none', rng), { output: 'sigmoid' });
     const losses = train(ae, x, 200, 0.5);
     expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.7);
     const y = noGrad(() => ae.forward(x));
@@ -99,7 +99,7 @@ describe('autoencoders', () => {
   });
 
   it('rejects bad options', () => {
-    const d = new Dense(2, 2);
+    const d = dense(2, 2);
     expect(() => new Autoencoder(d, {} as never)).toThrow(TypeError);
     expect(() => new Autoencoder(d, d, { output: 'tanh' as never })).toThrow(/output/);
     expect(() => new Autoencoder(d, d, { sparsity: -1 })).toThrow(/sparsity/);
@@ -112,10 +112,10 @@ describe('VariationalAutoencoder', () => {
   const make = () => {
     const rng = new Random(8);
     return new VariationalAutoencoder({
-      encoder: new Dense(4, 8, 'tanh', rng),
-      meanHead: new Dense(8, 2, 'none', rng),
-      logVarHead: new Dense(8, 2, 'none', rng),
-      decoder: new Chain(new Dense(2, 8, 'tanh', rng), new Dense(8, 4, 'none', rng)),
+      encoder: dense(4, 8, 'tanh', rng),
+      meanHead: dense(8, 2, 'none', rng),
+      logVarHead: dense(8, 2, 'none', rng),
+      decoder: new Sequential(dense(2, 8, 'tanh', rng), dense(8, 4, 'none', rng)),
       latentDim: 2,
     }, { rng: new Random(3) });
   };
@@ -138,13 +138,13 @@ describe('VariationalAutoencoder', () => {
     const data = tensor(Array.from({ length: 64 }, () => { const a = 2 * r.normal(), b = 2 * r.normal(); return [a, b, a + b, a - b]; }));
     const rng = new Random(8);
     const vae = new VariationalAutoencoder({
-      encoder: new Dense(4, 8, 'tanh', rng),
-      meanHead: new Dense(8, 2, 'none', rng),
-      logVarHead: new Dense(8, 2, 'none', rng),
-      decoder: new Chain(new Dense(2, 8, 'tanh', rng), new Dense(8, 4, 'none', rng)),
+      encoder: dense(4, 8, 'tanh', rng),
+      meanHead: dense(8, 2, 'none', rng),
+      logVarHead: dense(8, 2, 'none', rng),
+      decoder: new Sequential(dense(2, 8, 'tanh', rng), dense(8, 4, 'none', rng)),
       latentDim: 2,
     }, { rng: new Random(3), output: 'identity' });
-    const opt = new GradientDescent(vae.parameters(), 0.01);
+    const opt = new SGD(vae.parameters(), { lr: 0.01 });
     const terms: number[][] = [];
     for (let s = 0; s < 300; s++) {
       terms.push(tidy(() => {
@@ -171,13 +171,13 @@ describe('VariationalAutoencoder', () => {
 describe('GAN', () => {
   it('discriminator and generator losses move as expected on a 1-D Gaussian', () => {
     const rng = new Random(10);
-    const G = new Dense(1, 1, 'none', rng);
-    const Dnet = new Chain(new Dense(1, 8, 'tanh', rng), new Dense(8, 1, 'none', rng));
+    const G = dense(1, 1, 'none', rng);
+    const Dnet = new Sequential(dense(1, 8, 'tanh', rng), dense(8, 1, 'none', rng));
     const gan = new GAN(G, Dnet, 1, { rng: new Random(12) });
     const real = () => randNormal([64, 1], 3, 0.5, { rng });
     const frozen = { step() {} };
-    const gOpt = new GradientDescent(G.parameters(), 0.05);
-    const dOpt = new GradientDescent(Dnet.parameters(), 0.1);
+    const gOpt = new SGD(G.parameters(), { lr: 0.05 });
+    const dOpt = new SGD(Dnet.parameters(), { lr: 0.1 });
 
     // Discriminator steps alone: its loss falls below log 4 (the loss of an undecided D).
     const d = Array.from({ length: 60 }, () => tidy(() => gan.trainStep(real(), { generator: frozen, discriminator: dOpt })).discriminatorLoss);
@@ -196,9 +196,9 @@ describe('GAN', () => {
   });
 
   it('rejects bad arguments', () => {
-    const gan = new GAN(new Dense(2, 3), new Dense(3, 2), 2);
+    const gan = new GAN(dense(2, 3), dense(3, 2), 2);
     expect(() => gan.trainStep(tensor([[1, 2, 3]]), { generator: { step() {} }, discriminator: { step() {} } })).toThrow(/one logit per row/);
     expect(() => gan.trainStep(tensor([[1, 2, 3]]), {} as never)).toThrow(/step\(\)/);
-    expect(() => new GAN(new Dense(2, 3), new Dense(3, 1), 0)).toThrow(/latentDim/);
+    expect(() => new GAN(dense(2, 3), dense(3, 1), 0)).toThrow(/latentDim/);
   });
 });

@@ -1,51 +1,14 @@
-/**
- * Tiny layers and a plain gradient-descent step for the generative tests, written on the ops
- * so these tests do not depend on the layer library; test data with a known covariance; principal
- * angles between subspaces.
- */
-import { Module } from '../../src/nn/module';
+/** Helpers for the generative tests: small layers, data with a known covariance, principal angles. */
 import { symmetricEigen } from '../../src/decomposition/pca';
-import { linear, randNormal, relu, sigmoid, tanh, tensor, zeros, type Random, type Tensor } from '../../src/index';
+import { Linear, ReLU, Sequential, Sigmoid, Tanh, tensor, type Module, type Random, type Tensor } from '../../src/index';
 
 export type Act = 'none' | 'relu' | 'sigmoid' | 'tanh';
 
-export class Dense extends Module {
-  static override className = 'Dense';
-  weight: Tensor;
-  bias: Tensor;
-  constructor(inFeatures: number, outFeatures: number, private readonly act: Act = 'none', rng?: Random, bias = true) {
-    super();
-    this.weight = this.registerParameter('weight', randNormal([outFeatures, inFeatures], 0, 1 / Math.sqrt(inFeatures), { rng }));
-    this.bias = bias ? this.registerParameter('bias', zeros([outFeatures])) : (null as unknown as Tensor);
-  }
-  forward(x: Tensor): Tensor {
-    const y = linear(x, this.weight, this.bias);
-    return this.act === 'relu' ? relu(y) : this.act === 'sigmoid' ? sigmoid(y) : this.act === 'tanh' ? tanh(y) : y;
-  }
-}
-
-export class Chain extends Module {
-  static override className = 'Chain';
-  private readonly layers: Module[];
-  constructor(...layers: Module[]) {
-    super();
-    this.layers = layers.map((l, i) => this.registerModule(String(i), l));
-  }
-  forward(x: Tensor): Tensor {
-    return this.layers.reduce((h, l) => l.forward(h), x);
-  }
-}
-
-/** p -= lr * p.grad for every parameter that has a gradient. */
-export class GradientDescent {
-  constructor(private readonly params: Tensor[], private readonly lr: number) {}
-  step(): void {
-    for (const p of this.params) {
-      if (!p.grad) continue;
-      const d = p.data, g = p.grad.data;
-      for (let i = 0; i < d.length; i++) d[i] -= this.lr * g[i]!;
-    }
-  }
+/** A Linear layer, followed by the activation `act` unless it is 'none'. */
+export function dense(inFeatures: number, outFeatures: number, act: Act = 'none', rng?: Random): Module {
+  const layer = new Linear(inFeatures, outFeatures, { rng });
+  if (act === 'none') return layer;
+  return new Sequential(layer, act === 'relu' ? new ReLU() : act === 'sigmoid' ? new Sigmoid() : new Tanh());
 }
 
 /** N rows with covariance Q^T diag(lambdas) Q (Q a random rotation) around mean m. */
