@@ -1,0 +1,209 @@
+/**
+ * The installed-package experience: `npm pack`, install the tarball into a fresh project with
+ * no C++ toolchain on PATH, then use it there as users do: the prebuild loads (not the js
+ * fallback, not a local compile), training runs from ESM, from CommonJS and in a worker
+ * thread, the shipped .d.ts type-check a TypeScript file, and the `neurite` bin runs.
+ * Finally the parity suite runs once against the prebuild with the generic ISA forced.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, installConsumer, mustRun, PLATFORM_DIR, ROOT, run, stagePackage, type Consumer, type Staged } from './stage';
+
+/** Trains a 2-layer MLP with plain SGD on a fixed regression task; returns the losses. */
+const TRAIN = `
+function train(nn, steps) {
+  nn.manualSeed(7);
+  const x = nn.keep(nn.randNormal([64, 8]));
+  const target = nn.keep(nn.noGrad(() => nn.tanh(nn.linear(x, nn.randNormal([1, 8])))));
+  const params = [nn.randNormal([16, 8], 0, 0.3), nn.zeros([16]), nn.randNormal([1, 16], 0, 0.3), nn.zeros([1])];
+  for (const p of params) { nn.keep(p); p.requiresGrad = true; }
+  const [w1, b1, w2, b2] = params;
+  const losses = [];
+  for (let step = 0; step < steps; step++) {
+    losses.push(nn.tidy(() => {
+      const y = nn.linear(nn.relu(nn.linear(x, w1, b1)), w2, b2);
+      const loss = nn.mean(nn.square(nn.sub(y, target)));
+      loss.backward();
+      return loss.item();
+    }));
+    for (const p of params) {
+      const d = p.data, g = p.grad.data;
+      for (let i = 0; i < d.length; i++) d[i] -= 0.1 * g[i];
+      p.zeroGrad();
+    }
+  }
+  const info = nn.backendInfo();
+  return { losses, backend: info.backend, addonSource: info.addonSource, addonPath: info.addonPath, isa: info.isa };
+}
+`;
+
+const STEPS = 30;
+
+interface TrainResult {
+  losses: number[];
+  backend: string;
+  addonSource?: string;
+  addonPath?: string;
+}
+
+let staged: Staged;
+let consumer: Consumer;
+
+function node(script: string, extraEnv: Record<string, string> = {}) {
+  return mustRun(`node ${script}`, process.execPath, [script], { cwd: consumer.dir, env: { ...consumer.env, ...extraEnv } });
+}
+
+function expectTrainedOnPrebuild(r: TrainResult): void {
+  expect(r.backend).toBe('native');
+  expect(r.addonSource).toBe('prebuild');
+  expect(r.addonPath).toContain(join('node_modules', 'neurite', 'prebuilds', PLATFORM_DIR));
+  expect(r.losses).toHaveLength(STEPS);
+  expect(r.losses.every(Number.isFinite)).toBe(true);
+  expect(r.losses[STEPS - 1]!).toBeLessThan(r.losses[0]! * 0.5);
+}
+
+describe('the installed package', () => {
+  beforeAll(() => {
+    staged = stagePackage();
+    consumer = installConsumer(staged);
+  }, 300_000);
+  afterAll(() => staged?.cleanup());
+
+  it('ships dist, the prebuild and the native sources, and nothing else', () => {
+    const pkg = join(consumer.dir, 'node_modules', 'neurite');
+    const top = readdirSync(pkg).sort();
+    expect(top).toEqual(['LICENSE', 'README.md', 'binding.gyp', 'dist', 'native', 'package.json', 'prebuilds']);
+    expect(readdirSync(join(pkg, 'prebuilds'))).toContain(PLATFORM_DIR);
+    expect(existsSync(join(pkg, 'native', 'test'))).toBe(false);
+    expect(existsSync(join(pkg, 'dist', 'cli', 'main.js'))).toBe(true);
+    // Nothing was compiled at install time.
+    expect(existsSync(join(pkg, 'build'))).toBe(false);
+  });
+
+  it('has no compiler on the PATH it was installed with', () => {
+    for (const tool of ['g++', 'gcc', 'cc', 'c++', 'clang++', 'make', 'cmake', 'python3']) {
+      const r = spawnSync(tool, ['--version'], { cwd: consumer.dir, env: consumer.env });
+      expect((r.error as NodeJS.ErrnoException | undefined)?.code, tool).toBe('ENOENT');
+    }
+    expect(spawnSync('node', ['--version'], { cwd: consumer.dir, env: consumer.env }).status).toBe(0);
+  });
+
+  it('trains from an ES module on the prebuild', () => {
+    writeFileSync(join(consumer.dir, 'train.mjs'), `import * as nn from 'neurite';\n${TRAIN}\nconsole.log(JSON.stringify(train(nn, ${STEPS})));\n`);
+    const r = node('train.mjs');
+    expectTrainedOnPrebuild(JSON.parse(r.stdout) as TrainResult);
+    expect(r.stderr).toBe('');
+  });
+
+  it('trains from CommonJS, with the same losses as from ESM', () => {
+    writeFileSync(join(consumer.dir, 'train.cjs'), `const nn = require('neurite');\n${TRAIN}\nconsole.log(JSON.stringify(train(nn, ${STEPS})));\n`);
+    const cjs = JSON.parse(node('train.cjs').stdout) as TrainResult;
+    expectTrainedOnPrebuild(cjs);
+    const esm = JSON.parse(node('train.mjs').stdout) as TrainResult;
+    expect(cjs.losses).toEqual(esm.losses);
+  });
+
+  it('trains inside worker threads while the main thread trains too', () => {
+    writeFileSync(
+      join(consumer.dir, 'worker.cjs'),
+      `const { parentPort } = require('node:worker_threads');\nconst nn = require('neurite');\n${TRAIN}\nparentPort.postMessage(train(nn, ${STEPS}));\n`,
+    );
+    writeFileSync(
+      join(consumer.dir, 'threads.mjs'),
+      `import { Worker } from 'node:worker_threads';
+import * as nn from 'neurite';
+${TRAIN}
+const runWorker = () => new Promise((resolve, reject) => {
+  const w = new Worker(new URL('./worker.cjs', import.meta.url));
+  w.once('message', resolve);
+  w.once('error', reject);
+});
+const pending = [runWorker(), runWorker()];
+const main = train(nn, ${STEPS});
+const workers = await Promise.all(pending);
+console.log(JSON.stringify({ main, workers }));
+`,
+    );
+    const r = JSON.parse(node('threads.mjs').stdout) as { main: TrainResult; workers: TrainResult[] };
+    expectTrainedOnPrebuild(r.main);
+    expect(r.workers).toHaveLength(2);
+    for (const w of r.workers) {
+      expectTrainedOnPrebuild(w);
+      expect(w.losses).toEqual(r.main.losses);
+    }
+  });
+
+  it('type-checks TypeScript against the shipped .d.ts, and rejects a type error', () => {
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const config = (files: string[]) =>
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true,
+          skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')],
+        },
+        files,
+      });
+    writeFileSync(
+      join(consumer.dir, 'good.mts'),
+      `import { backendInfo, linear, mean, randNormal, relu, square, tidy, type BackendInfo, type Tensor } from 'neurite';
+const info: BackendInfo = backendInfo();
+const isa: string = info.isa;
+const w: Tensor = randNormal([4, 3]);
+w.requiresGrad = true;
+const loss: number = tidy(() => {
+  const l = mean(square(relu(linear(randNormal([2, 3]), w))));
+  l.backward();
+  return l.item();
+});
+const shape: readonly number[] = w.shape;
+console.log(isa, loss, shape);
+`,
+    );
+    writeFileSync(join(consumer.dir, 'bad.mts'), `import { backendInfo } from 'neurite';\nconst threads: string = backendInfo().threads;\nconsole.log(threads);\n`);
+    writeFileSync(join(consumer.dir, 'tsconfig.json'), config(['good.mts']));
+    writeFileSync(join(consumer.dir, 'tsconfig.bad.json'), config(['bad.mts']));
+    const good = run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: consumer.dir, env: consumer.env });
+    expect(good.stdout + good.stderr).toBe('');
+    expect(good.status).toBe(0);
+    const bad = run(process.execPath, [tsc, '-p', 'tsconfig.bad.json'], { cwd: consumer.dir, env: consumer.env });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toMatch(/bad\.mts.*TS2322/);
+  });
+
+  it('installs the neurite command, which reports the prebuild', () => {
+    const bin = join(consumer.dir, 'node_modules', '.bin', process.platform === 'win32' ? 'neurite.cmd' : 'neurite');
+    expect(existsSync(bin)).toBe(true);
+    const r = run(bin, ['info', '--json'], { cwd: consumer.dir, env: consumer.env, shell: process.platform === 'win32' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'native', addonSource: 'prebuild', nativeAvailable: true });
+  });
+
+  it('passes the parity suite on the prebuild with the generic ISA forced (PREBUILDS_ONLY=1, NEURITE_ISA=generic)', () => {
+    // The staged package plus the repository's sources and tests: src/ finds the staged
+    // package root, whose only addon is the prebuild.
+    const dir = staged.staging;
+    for (const d of ['src', 'test']) mkdirSync(join(dir, d), { recursive: true });
+    mustRun('copy sources', process.execPath, ['-e', `
+      const fs = require('fs');
+      fs.cpSync(${JSON.stringify(join(ROOT, 'src'))}, 'src', { recursive: true });
+      for (const d of ['parity', 'helpers', 'oracle']) {
+        const from = ${JSON.stringify(join(ROOT, 'test'))} + '/' + d;
+        if (fs.existsSync(from)) fs.cpSync(from, 'test/' + d, { recursive: true });
+      }
+      for (const f of ['vitest.config.mts', 'tsconfig.json']) fs.cpSync(${JSON.stringify(ROOT)} + '/' + f, f);
+    `], { cwd: dir });
+    const env = cleanEnv({ PREBUILDS_ONLY: '1', NEURITE_ISA: 'generic' });
+    const probe = mustRun('backendInfo', process.execPath, ['-e', 'console.log(JSON.stringify(require("./dist").backendInfo()))'], { cwd: dir, env });
+    expect(JSON.parse(probe.stdout)).toMatchObject({ backend: 'native', addonSource: 'prebuild' });
+    const report = join(staged.tmp, 'parity.json');
+    const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+    const r = run(process.execPath, [vitest, 'run', 'test/parity', '--reporter=json', `--outputFile=${report}`], { cwd: dir, env });
+    const result = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+    expect(result.numFailedTests, r.stdout.slice(-2000) + r.stderr.slice(-2000)).toBe(0);
+    expect(result.numPassedTests).toBeGreaterThan(0);
+    expect(r.status).toBe(0);
+  });
+});
