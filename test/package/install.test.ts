@@ -73,8 +73,13 @@ describe('the installed package', () => {
 
   it('ships dist, the prebuild and the native sources, and nothing else', () => {
     const pkg = join(consumer.dir, 'node_modules', 'neurite');
-    const top = readdirSync(pkg).sort();
-    expect(top).toEqual(['LICENSE', 'README.md', 'binding.gyp', 'dist', 'native', 'package.json', 'prebuilds']);
+    const files = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+    const expected = ['LICENSE', 'README.md', 'package.json', ...files.filter((f) => !f.startsWith('!'))];
+    expect(readdirSync(pkg).sort()).toEqual([...new Set(expected)].sort());
+    for (const devOnly of ['src', 'test', 'scripts', 'CMakeLists.txt', 'node_modules']) expect(existsSync(join(pkg, devOnly)), devOnly).toBe(false);
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [e.name]));
+    expect(walk(join(pkg, 'dist')).filter((f) => f.endsWith('.map'))).toEqual([]);
     expect(readdirSync(join(pkg, 'prebuilds'))).toContain(PLATFORM_DIR);
     expect(existsSync(join(pkg, 'native', 'test'))).toBe(false);
     expect(existsSync(join(pkg, 'dist', 'cli', 'main.js'))).toBe(true);

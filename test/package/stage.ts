@@ -6,7 +6,7 @@
  * `npm pack`. A consumer project then installs the tarball with no C++ toolchain on PATH.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 
@@ -113,11 +113,13 @@ export function stagePackage(): Staged {
   const tmp = mkdtempSync(join(tmpdir(), 'neurite-package-'));
   const staging = join(tmp, 'staging');
   mkdirSync(staging);
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'binding.gyp']) {
-    if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(staging, f));
+  // What package.json `files` ships (npm applies its exclusions when packing), except the
+  // two built here, plus scripts/ for the build steps (not shipped).
+  const files = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+  const copied = ['package.json', 'README.md', 'LICENSE', 'scripts', ...files.filter((f) => !f.startsWith('!') && f !== 'dist' && f !== 'prebuilds')];
+  for (const f of copied) {
+    if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(staging, f), { recursive: true });
   }
-  cpSync(join(ROOT, 'native'), join(staging, 'native'), { recursive: true });
-  cpSync(join(ROOT, 'scripts'), join(staging, 'scripts'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(staging, 'node_modules'), isWindows ? 'junction' : 'dir');
 
   // dist/, compiled from the repository's sources into the staging copy.
