@@ -16,4 +16,4 @@ export { memoryStats, setPoolLimit, type MemoryStats } from './memory';
 export { Random, manualSeed, defaultRandom, type RandomState } from './random';
 export { getBackend, setBackend, getBackendByName } from './backend/registry';
 export type { Backend, BackendName, Kernels } from './backend/backend';
-export { backendInfo, setNumThreads, getNumThreads, type BackendInfo } from './info';
+export { backendInfo, setNumThreads, getNumThreads, setIsa, getIsa, supportedIsas, type BackendInfo } from './info';

@@ -17,8 +17,15 @@ inline float apply_binary(BinaryOp op, float a, float b) {
     case BinaryOp::Sub: return a - b;
     case BinaryOp::Mul: return a * b;
     case BinaryOp::Div: return a / b;
-    case BinaryOp::Max: return (a != a || b != b) ? NAN : std::max(a, b);
-    case BinaryOp::Min: return (a != a || b != b) ? NAN : std::min(a, b);
+    // As JS Math.max/min: NaN if either is NaN, and +0 > -0.
+    case BinaryOp::Max:
+      if (a != a || b != b) return NAN;
+      if (a != b) return a > b ? a : b;
+      return std::signbit(a) ? b : a;
+    case BinaryOp::Min:
+      if (a != a || b != b) return NAN;
+      if (a != b) return a < b ? a : b;
+      return std::signbit(a) ? a : b;
   }
   return 0.0f;
 }
@@ -64,7 +71,12 @@ void binary_strided(BinaryOp op, const float* a, const int64_t* as, const float*
   }
 }
 
-inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+// exp of a non-positive argument only, so very negative x gives a tiny (even subnormal) result
+// instead of 1 / (1 + inf) = 0.
+inline float sigmoid(float x) {
+  const float e = std::exp(-std::fabs(x));
+  return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
 
 inline float softplus(float x) {
   // log(1 + e^x) without overflow for large x and without losing precision for small x.
@@ -76,9 +88,11 @@ inline float softplus(float x) {
 void binary_forward(ThreadPool& pool, BinaryOp op, const float* a, const int64_t* a_strides,
                     const float* b, const int64_t* b_strides, float* out, const int64_t* shape,
                     int rank) noexcept {
+  // Zero-size first: a product over the other dims could overflow before reaching the 0.
+  for (int d = 0; d < rank; ++d)
+    if (shape[d] == 0) return;
   int64_t n = 1;
   for (int d = 0; d < rank; ++d) n *= shape[d];
-  if (n == 0) return;
   if (rank == 0) {
     out[0] = apply_binary(op, a[0], b[0]);
     return;
@@ -109,9 +123,10 @@ void binary_forward(ThreadPool& pool, BinaryOp op, const float* a, const int64_t
 
 void unbroadcast_sum(const float* dout, const int64_t* shape, int rank, float* dx,
                      const int64_t* dx_strides) noexcept {
+  for (int d = 0; d < rank; ++d)
+    if (shape[d] == 0) return;
   int64_t n = 1;
   for (int d = 0; d < rank; ++d) n *= shape[d];
-  if (n == 0) return;
   if (rank == 0) {
     dx[0] += dout[0];
     return;
@@ -206,6 +221,7 @@ void axpy(ThreadPool& pool, float alpha, const float* x, float* y, int64_t n) no
 
 void bias_add_forward(ThreadPool& pool, float* out, const float* bias, int64_t M,
                       int64_t N) noexcept {
+  if (M == 0 || N == 0) return;
   const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(N, 1));
   pool.parallel_for(M, grain, [&](int64_t begin, int64_t end) {
     for (int64_t m = begin; m < end; ++m) {
@@ -216,6 +232,7 @@ void bias_add_forward(ThreadPool& pool, float* out, const float* bias, int64_t M
 }
 
 void bias_add_backward(const float* dout, float* dbias, int64_t M, int64_t N) noexcept {
+  if (M == 0 || N == 0) return;
   for (int64_t m = 0; m < M; ++m) {
     const float* row = dout + m * N;
     for (int64_t n = 0; n < N; ++n) dbias[n] += row[n];

@@ -9,6 +9,7 @@ namespace neurite {
 
 void reduce_sum_forward(ThreadPool& pool, const float* x, float* out, int64_t outer, int64_t n,
                         int64_t inner, float scale) noexcept {
+  if (outer == 0 || inner == 0) return;  // nothing to write (n may be 0: the sums are 0)
   const int64_t grain = std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(n * inner, 1));
   pool.parallel_for(outer, grain, [&](int64_t begin, int64_t end) {
     std::vector<double> acc(static_cast<size_t>(inner));
@@ -27,6 +28,7 @@ void reduce_sum_forward(ThreadPool& pool, const float* x, float* out, int64_t ou
 
 void reduce_sum_backward(ThreadPool& pool, const float* dout, float* dx, int64_t outer,
                          int64_t n, int64_t inner, float scale) noexcept {
+  if (outer == 0 || n == 0 || inner == 0) return;
   const int64_t grain = std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(n * inner, 1));
   pool.parallel_for(outer, grain, [&](int64_t begin, int64_t end) {
     for (int64_t o = begin; o < end; ++o) {

@@ -22,6 +22,7 @@ float row_max(const float* x, int64_t cols) {
 
 void softmax_forward(ThreadPool& pool, const float* x, float* y, int64_t rows,
                      int64_t cols) noexcept {
+  if (rows == 0 || cols == 0) return;
   pool.parallel_for(rows, row_grain(cols), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const float* xr = x + r * cols;
@@ -40,6 +41,7 @@ void softmax_forward(ThreadPool& pool, const float* x, float* y, int64_t rows,
 
 void softmax_backward(ThreadPool& pool, const float* y, const float* dout, float* dx,
                       int64_t rows, int64_t cols) noexcept {
+  if (rows == 0 || cols == 0) return;
   pool.parallel_for(rows, row_grain(cols), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const float* yr = y + r * cols;
@@ -55,6 +57,7 @@ void softmax_backward(ThreadPool& pool, const float* y, const float* dout, float
 
 void log_softmax_forward(ThreadPool& pool, const float* x, float* y, int64_t rows,
                          int64_t cols) noexcept {
+  if (rows == 0 || cols == 0) return;
   pool.parallel_for(rows, row_grain(cols), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const float* xr = x + r * cols;
@@ -72,6 +75,7 @@ void log_softmax_forward(ThreadPool& pool, const float* x, float* y, int64_t row
 
 void log_softmax_backward(ThreadPool& pool, const float* y, const float* dout, float* dx,
                           int64_t rows, int64_t cols) noexcept {
+  if (rows == 0 || cols == 0) return;
   pool.parallel_for(rows, row_grain(cols), [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const float* yr = y + r * cols;
