@@ -1,6 +1,6 @@
 /** `neurite info`: version, backend and why, SIMD path, threads, where the addon came from. */
 import { availableParallelism } from 'node:os';
-import { backendInfo } from '../index';
+import { backendInfo, supportedIsas } from '../index';
 import { helpText, parseArgs, type CommandSpec } from './args';
 import { applyRuntimeOptions, BACKEND_OPTION, backendReason, JSON_OPTION, out, THREADS_OPTION, type Command } from './common';
 
@@ -14,20 +14,27 @@ const spec = {
   examples: ['neurite info', 'neurite info --json', 'NEURITE_BACKEND=js neurite info'],
 } satisfies CommandSpec;
 
+function simdLine(isa: string, isas: string[]): string {
+  if (isas.length === 0) return isa;
+  const forced = process.env.NEURITE_ISA ? `, forced with NEURITE_ISA=${process.env.NEURITE_ISA}` : '';
+  return `${isa} (this CPU: ${isas.join(', ')}${forced})`;
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const { values, help } = parseArgs(spec, argv);
   if (help) return out(helpText(spec)), 0;
   applyRuntimeOptions(values);
   const info = backendInfo();
   const reason = backendReason();
+  const isas = supportedIsas();
   if (values.json) {
-    out(JSON.stringify({ ...info, reason, hardwareThreads: availableParallelism() }, null, 2) + '\n');
+    out(JSON.stringify({ ...info, reason, supportedIsas: isas, hardwareThreads: availableParallelism() }, null, 2) + '\n');
     return 0;
   }
   const rows: [string, string][] = [
     ['version', info.version],
     ['backend', `${info.backend} (${reason})`],
-    ['simd', info.isa],
+    ['simd', simdLine(info.isa, isas)],
     ['threads', `${info.threads} (${availableParallelism()} hardware threads)`],
     [
       'addon',

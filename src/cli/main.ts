@@ -9,9 +9,10 @@
 import { backendInfo } from '../index';
 import { UsageError } from './args';
 import type { Command } from './common';
+import { benchCommand } from './bench';
 import { infoCommand } from './info';
 
-const COMMANDS: readonly Command[] = [infoCommand];
+const COMMANDS: readonly Command[] = [infoCommand, benchCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;

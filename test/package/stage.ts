@@ -1,9 +1,7 @@
 /**
  * Builds the npm tarball the way a release does, without touching the repository's build/,
- * prebuilds/ or dist/: a staging copy of the package gets dist/ (tsc) and a prebuild
- * (`npm run prebuild -- --cwd <staging>`, or the repository's own prebuilds/<platform>-<arch>/
- * when it is newer than every native source, as in CI after `npm run prebuild`), then
- * `npm pack`. A consumer project then installs the tarball with no C++ toolchain on PATH.
+ * prebuilds/ or dist/: a staging copy of the package gets dist/ (tsc) and a prebuild (see
+ * Staged.prebuildFrom), then `npm pack`. A consumer project then installs the tarball with no C++ toolchain on PATH.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -104,8 +102,12 @@ export interface Staged {
   /** The staged package (dist/, prebuilds/, native sources). */
   staging: string;
   tarball: string;
-  /** Whether the prebuild was compiled here or taken from the repository's prebuilds/. */
-  prebuildFrom: 'compiled' | 'repository';
+  /**
+   * Where the prebuild came from: compiled here with `npm run prebuild` (always with
+   * NEURITE_PACKAGE_PREBUILDIFY=1), the repository's prebuilds/, or its node-gyp release build
+   * in build/Release (copied and stripped), whichever is newer than every native source.
+   */
+  prebuildFrom: 'compiled' | 'repository' | 'local build';
   cleanup(): void;
 }
 
@@ -130,10 +132,25 @@ export function stagePackage(): Staged {
   // The prebuild.
   const repoPrebuilds = join(ROOT, 'prebuilds', PLATFORM_DIR);
   const sourcesTime = Math.max(newestMtime(join(ROOT, 'native')), newestMtime(join(ROOT, 'binding.gyp')));
+  const localBuild = join(ROOT, 'build', 'Release', 'neurite.node');
+  const forceCompile = process.env.NEURITE_PACKAGE_PREBUILDIFY === '1';
   let prebuildFrom: Staged['prebuildFrom'];
-  if (existsSync(repoPrebuilds) && readdirSync(repoPrebuilds).some((f) => f.endsWith('.node')) && newestMtime(repoPrebuilds) > sourcesTime) {
+  if (!forceCompile && existsSync(repoPrebuilds) && readdirSync(repoPrebuilds).some((f) => f.endsWith('.node')) && newestMtime(repoPrebuilds) > sourcesTime) {
     cpSync(repoPrebuilds, join(staging, 'prebuilds', PLATFORM_DIR), { recursive: true });
     prebuildFrom = 'repository';
+  } else if (!forceCompile && existsSync(localBuild) && existsSync(join(ROOT, 'build', 'config.gypi')) && statSync(localBuild).mtimeMs > sourcesTime) {
+    // The repository's node-gyp release build is what prebuildify would compile (it runs
+    // `node-gyp rebuild --release`); copy and strip it instead of compiling it again.
+    const dest = join(staging, 'prebuilds', PLATFORM_DIR, 'neurite.node');
+    mkdirSync(dirname(dest), { recursive: true });
+    cpSync(localBuild, dest);
+    try {
+      if (process.platform === 'linux') run('strip', ['--strip-all', dest], {});
+      else if (process.platform === 'darwin') run('strip', ['-Sx', dest], {});
+    } catch {
+      // no strip program: ship it unstripped
+    }
+    prebuildFrom = 'local build';
   } else {
     mustRun('npm run prebuild', process.execPath, [npmCli(), 'run', 'prebuild', '--', '--cwd', staging], {
       cwd: ROOT,
