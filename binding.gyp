@@ -27,13 +27,17 @@
         "native/kernels/gemm/ukernel_generic.cpp",
         "native/kernels/reduce.cpp",
         "native/kernels/softmax.cpp",
+        "native/kernels/loss.cpp",
+        "native/kernels/optim.cpp",
         "native/binding/addon.cpp",
         "native/binding/args.cpp",
         "native/binding/elementwise.cpp",
         "native/binding/gemm.cpp",
         "native/binding/reduce.cpp",
         "native/binding/runtime.cpp",
-        "native/binding/softmax.cpp"
+        "native/binding/softmax.cpp",
+        "native/binding/loss.cpp",
+        "native/binding/optim.cpp"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],

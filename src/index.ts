@@ -17,3 +17,34 @@ export { Random, manualSeed, defaultRandom, type RandomState } from './random';
 export { getBackend, setBackend, getBackendByName } from './backend/registry';
 export type { Backend, BackendName, Kernels } from './backend/backend';
 export { backendInfo, setNumThreads, getNumThreads, setIsa, getIsa, supportedIsas, type BackendInfo } from './info';
+export {
+  hingeLoss, squaredHingeLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, multiMarginLoss,
+  squaredMultiMarginLoss, crossEntropy, mseLoss, l1Loss, pseudoHuberLoss,
+  type Reduction, type LossOptions, type PseudoHuberOptions,
+} from './ops/loss';
+export {
+  Optimizer, SGD, Adam, AdamW, RMSprop, LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR,
+  clipGradValue, clipGradNorm,
+  type OptimizerStateDict, type ParamGroup, type ParamGroupInput, type RegularizationOptions,
+  type SGDOptions, type AdamOptions, type RMSpropOptions,
+} from './optim/index';
+export {
+  Module, Sequential, Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Dropout, Flatten,
+  Loss, HingeLoss, SquaredHingeLoss, BCELoss, BCEWithLogitsLoss, MultiMarginLoss, SquaredMultiMarginLoss,
+  CrossEntropyLoss, MSELoss, L1Loss, PseudoHuberLoss,
+  init, type StateDict, type LinearOptions,
+} from './nn/index';
+export { registerModuleClass, getModuleClass, registeredModuleClasses, moduleToConfig, moduleFromConfig, type ModuleClass, type ModuleConfig } from './nn/registry';
+export {
+  calculateGain, calculateFans, xavierUniform, xavierNormal, kaimingUniform, kaimingNormal,
+  glorotUniform, glorotNormal, heUniform, heNormal, uniform_, normal_,
+  type Nonlinearity, type InitOptions, type XavierOptions, type KaimingOptions,
+} from './nn/init';
+export { dropout, type DropoutOptions } from './ops/dropout';
+export {
+  fit, evaluate, predict, accuracy, binaryAccuracy, mae,
+  type FitOptions, type EvaluateOptions, type PredictOptions, type History, type Callbacks, type BatchInfo,
+  type EpochInfo, type EarlyStoppingOptions, type LossSpec, type LossFn, type LossName, type Metric, type MetricFn,
+  type BatchSource, type FitData, type TensorPair,
+} from './train/index';
+export { mlp, trainMlp, type MlpOptions, type TrainMlpOptions, type TrainMlpResult, type LabelledSplit } from './zoo/mlp';

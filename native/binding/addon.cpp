@@ -15,6 +15,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_elementwise(env, exports);
   register_reduce(env, exports);
   register_softmax(env, exports);
+  register_loss(env, exports);
+  register_optim(env, exports);
   return exports;
 }
 

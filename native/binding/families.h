@@ -10,5 +10,7 @@ void register_gemm(Napi::Env env, Napi::Object exports);
 void register_elementwise(Napi::Env env, Napi::Object exports);
 void register_reduce(Napi::Env env, Napi::Object exports);
 void register_softmax(Napi::Env env, Napi::Object exports);
+void register_loss(Napi::Env env, Napi::Object exports);
+void register_optim(Napi::Env env, Napi::Object exports);
 
 }  // namespace neurite

@@ -9,6 +9,8 @@
  */
 import { ELEMENTWISE_KERNELS, type ElementwiseKernels } from './interface/elementwise';
 import { GEMM_KERNELS, type GemmKernels } from './interface/gemm';
+import { LOSS_KERNELS, type LossKernels } from './interface/loss';
+import { OPTIM_KERNELS, type OptimKernels } from './interface/optim';
 import { REDUCE_KERNELS, type ReduceKernels } from './interface/reduce';
 import { RUNTIME_KERNELS, type RuntimeKernels } from './interface/runtime';
 import { SOFTMAX_KERNELS, type SoftmaxKernels } from './interface/softmax';
@@ -17,6 +19,8 @@ export type BackendName = 'native' | 'js';
 
 export interface Kernels
   extends RuntimeKernels, GemmKernels, ElementwiseKernels, ReduceKernels, SoftmaxKernels {}
+export interface Kernels extends LossKernels {}
+export interface Kernels extends OptimKernels {}
 
 export interface Backend extends Kernels {
   readonly name: BackendName;
@@ -29,4 +33,6 @@ export const KERNEL_NAMES = Object.keys({
   ...ELEMENTWISE_KERNELS,
   ...REDUCE_KERNELS,
   ...SOFTMAX_KERNELS,
+  ...LOSS_KERNELS,
+  ...OPTIM_KERNELS,
 } satisfies Record<keyof Kernels, true>) as (keyof Kernels)[];

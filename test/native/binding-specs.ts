@@ -21,7 +21,7 @@
  *
  * List the arguments in call order. Kinds: bool, op (an enum code in [0, count)), dim (an
  * integer in [min, max]; valid calls draw small values), number (any number, NaN and Inf
- * included), dims (an Array of integers), f32 (a Float32Array whose length must be at least
+ * included), dims (an Array of integers), choice (one of a list of strings), f32 (a Float32Array whose length must be at least
  * `length(args)`, computed from the other arguments by name). `fix(a, rnd)` runs after the
  * scalar arguments are drawn and before buffers are sized; use it for relations such as
  * lda >= K or strides matching a shape. Valid calls get buffers of exactly the needed length
@@ -36,7 +36,8 @@ export type ArgSpec =
   | { kind: 'dim'; name: string; min: number; max: number; validMax: number }
   | { kind: 'number'; name: string }
   | { kind: 'dims'; name: string; minLen: number; maxLen: number; min: number }
-  | { kind: 'f32'; name: string; length: (a: Named) => number };
+  | { kind: 'f32'; name: string; length: (a: Named) => number }
+  | { kind: 'choice'; name: string; values: string[] };
 
 export interface BindingSpec {
   fn: string;
@@ -52,6 +53,8 @@ export const MAX_RANK = 8;
 export const bool = (name: string): ArgSpec => ({ kind: 'bool', name });
 export const op = (name: string, count: number): ArgSpec => ({ kind: 'op', name, count });
 export const num = (name: string): ArgSpec => ({ kind: 'number', name });
+/** A string from `values` (all valid on every machine); other strings are RangeErrors. */
+export const choice = (name: string, values: string[]): ArgSpec => ({ kind: 'choice', name, values });
 export const f32 = (name: string, length: (a: Named) => number): ArgSpec => ({ kind: 'f32', name, length });
 export const dim = (name: string, min = 0, max = MAX_DIM, validMax = min + 9): ArgSpec =>
   ({ kind: 'dim', name, min, max, validMax });
@@ -94,6 +97,9 @@ export const BINDING_SPECS: BindingSpec[] = [
   { fn: 'setNumThreads', args: [dim('threads', 1, 1024, 4)] },
   { fn: 'getNumThreads', args: [] },
   { fn: 'getIsa', args: [] },
+  // Only 'generic' is valid on every machine; the fuzz child runs in its own process.
+  { fn: 'setIsa', args: [choice('name', ['generic'])] },
+  { fn: 'supportedIsas', args: [] },
 
   // gemm
   {

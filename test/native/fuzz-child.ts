@@ -36,6 +36,7 @@ function validScalar(a: ArgSpec): fc.Arbitrary<unknown> {
     case 'dim': return fc.integer({ min: a.min, max: a.validMax });
     case 'number': return fc.oneof(fc.double(), fc.double({ min: -4, max: 4, noNaN: true }));
     case 'dims': return fc.array(fc.integer({ min: a.min, max: a.min + 5 }), { minLength: a.minLen, maxLength: Math.min(a.maxLen, 5) });
+    case 'choice': return fc.constantFrom(...a.values);
     case 'f32': throw new Error('f32 arguments are sized, not drawn');
   }
 }
@@ -141,6 +142,13 @@ function mutations(a: ArgSpec): Mutation[] {
     }
     case 'number':
       return wrong(NOT_NUMBER);
+    case 'choice':
+      return [
+        ...wrong(NOT_NUMBER.filter(([label]) => label !== 'string')),
+        ...wrong([['number', () => 1]]),
+        ...([['unknown name', 'no-such-choice'], ['empty string', ''], ['wrong case', a.values[0]!.toUpperCase()]] as const)
+          .map(([label, v]): Mutation => ({ label, value: () => v, expect: rangeError })),
+      ];
     case 'bool':
       return wrong([...WRONG_COMMON, ['0', () => 0], ['1', () => 1], ['"true"', () => 'true'], ['Boolean object', () => new Boolean(true)]]);
     case 'dims':

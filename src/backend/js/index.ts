@@ -5,6 +5,8 @@
 import type { Backend } from '../backend';
 import { elementwise } from './elementwise';
 import { gemm } from './gemm';
+import { loss } from './loss';
+import { optim } from './optim';
 import { reduce } from './reduce';
 import { softmax } from './softmax';
 
@@ -16,4 +18,6 @@ export const jsBackend: Backend = {
   ...elementwise,
   ...reduce,
   ...softmax,
+  ...loss,
+  ...optim,
 };

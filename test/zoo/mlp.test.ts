@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { mlp, randUniform, tensor, trainMlp, manualSeed } from '../../src/index';
+
+describe('zoo mlp', () => {
+  it('is 784-256-128-10 with PyTorch Sequential names', () => {
+    const m = mlp();
+    expect(m.namedParameters().map(([n, p]) => `${n}:${p.shape.join('x')}`)).toEqual([
+      '0.weight:256x784', '0.bias:256', '2.weight:128x256', '2.bias:128', '4.weight:10x128', '4.bias:10',
+    ]);
+    expect(mlp({ hidden: [8], dropProbability: 0.2, inputSize: 4, classes: 3 }).namedChildren().map(([, c]) => c.className))
+      .toEqual(['Linear', 'ReLU', 'Dropout', 'Linear']);
+  });
+
+  it('trainMlp learns a separable toy problem and is reproducible', async () => {
+    // Class = which quarter of the 16 features holds the largest sum.
+    manualSeed(1);
+    const make = (n: number) => {
+      const x = randUniform([n, 16], 0, 1);
+      const y = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const c = i % 4;
+        y[i] = c;
+        for (let j = 0; j < 4; j++) x.data[i * 16 + c * 4 + j] += 1;
+      }
+      return { x, y: tensor(y, [n]) };
+    };
+    const train = make(400), test = make(100);
+    const run = () => trainMlp({ train, test, inputSize: 16, hidden: [32], classes: 4, epochs: 3, batchSize: 20, lr: 0.01, seed: 3 });
+    const a = await run();
+    expect(a.testAccuracy).toBeGreaterThan(0.95);
+    expect(a.history.epochs).toHaveLength(3);
+    const b = await run();
+    expect(b.model.parameters().map((p) => Array.from(p.data))).toEqual(a.model.parameters().map((p) => Array.from(p.data)));
+    await expect(trainMlp({ train, test })).rejects.toThrow(/784 features/);
+  });
+});
