@@ -48,3 +48,10 @@ export {
   type BatchSource, type FitData, type TensorPair,
 } from './train/index';
 export { mlp, trainMlp, type MlpOptions, type TrainMlpOptions, type TrainMlpResult, type LabelledSplit } from './zoo/mlp';
+export { parseIdx, readIdx, readIdxImages, readIdxLabels, idxImagesToTensor, idxLabelsToTensor, type IdxArray, type IdxDtype, type ImageLayout } from './data/idx';
+export { loadFashionMnist, fashionMnistSubsetDir, balancedIndices, FASHION_MNIST_CLASSES, type FashionMnist, type FashionMnistOptions, type LabelledData } from './data/fashion-mnist';
+export { DataLoader, batches, type Batch, type BatchOptions } from './data/loader';
+export { FormatError, type FormatErrorCode } from './io/errors';
+export { serializeSafetensors, parseSafetensors, saveSafetensors, loadSafetensors, saveWeights, loadWeights, type SafetensorsContents, type SafetensorsDtype } from './io/safetensors';
+export { saveModel, loadModel, readModelConfig } from './io/model';
+export { saveCheckpoint, loadCheckpoint, serializeCheckpoint, restoreCheckpoint, type CheckpointContents, type CheckpointState, type CheckpointOptimizer } from './io/checkpoint';
