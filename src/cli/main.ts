@@ -10,9 +10,11 @@ import { backendInfo } from '../index';
 import { UsageError } from './args';
 import type { Command } from './common';
 import { benchCommand } from './bench';
+import { evalCommand } from './eval';
 import { infoCommand } from './info';
+import { trainCommand } from './train';
 
-const COMMANDS: readonly Command[] = [infoCommand, benchCommand];
+const COMMANDS: readonly Command[] = [infoCommand, trainCommand, evalCommand, benchCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;
