@@ -11,28 +11,32 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, installConsumer, mustRun, PLATFORM_DIR, ROOT, run, stagePackage, type Consumer, type Staged } from './stage';
 
-/** Trains a 2-layer MLP with plain SGD on a fixed regression task; returns the losses. */
+/**
+ * Trains a small MLP (the zoo's mlp) with Adam and cross-entropy on a fixed 3-class problem,
+ * one step at a time; returns the losses and what backendInfo() says.
+ */
 const TRAIN = `
 function train(nn, steps) {
   nn.manualSeed(7);
-  const x = nn.keep(nn.randNormal([64, 8]));
-  const target = nn.keep(nn.noGrad(() => nn.tanh(nn.linear(x, nn.randNormal([1, 8])))));
-  const params = [nn.randNormal([16, 8], 0, 0.3), nn.zeros([16]), nn.randNormal([1, 16], 0, 0.3), nn.zeros([1])];
-  for (const p of params) { nn.keep(p); p.requiresGrad = true; }
-  const [w1, b1, w2, b2] = params;
+  const x = nn.keep(nn.randNormal([96, 8]));
+  const scores = nn.noGrad(() => nn.matmul(x, nn.randNormal([8, 3])));
+  const labels = new Float32Array(96);
+  for (let i = 0; i < 96; i++) {
+    const s = scores.data.subarray(i * 3, i * 3 + 3);
+    labels[i] = s.indexOf(Math.max(...s));
+  }
+  const y = nn.keep(nn.tensor(labels, [96]));
+  const model = nn.mlp({ inputSize: 8, hidden: [16], classes: 3 });
+  const optimizer = new nn.Adam(model.parameters(), { lr: 0.02 });
   const losses = [];
   for (let step = 0; step < steps; step++) {
     losses.push(nn.tidy(() => {
-      const y = nn.linear(nn.relu(nn.linear(x, w1, b1)), w2, b2);
-      const loss = nn.mean(nn.square(nn.sub(y, target)));
+      optimizer.zeroGrad();
+      const loss = nn.crossEntropy(model.forward(x), y);
       loss.backward();
+      optimizer.step();
       return loss.item();
     }));
-    for (const p of params) {
-      const d = p.data, g = p.grad.data;
-      for (let i = 0; i < d.length; i++) d[i] -= 0.1 * g[i];
-      p.zeroGrad();
-    }
   }
   const info = nn.backendInfo();
   return { losses, backend: info.backend, addonSource: info.addonSource, addonPath: info.addonPath, isa: info.isa };
@@ -177,6 +181,16 @@ console.log(isa, loss, shape);
     expect(bad.stdout).toMatch(/bad\.mts.*TS2322/);
   });
 
+  it('loads the shipped Fashion-MNIST subset from the installed package', () => {
+    writeFileSync(
+      join(consumer.dir, 'data.cjs'),
+      `const nn = require('neurite');\nconst d = nn.loadFashionMnist({ subset: { train: 20, test: 10 }, layout: 'flat' });\nconsole.log(JSON.stringify({ x: d.train.x.shape, t: d.test.x.shape, dir: d.dir }));\n`,
+    );
+    const r = JSON.parse(node('data.cjs').stdout) as { x: number[]; t: number[]; dir: string };
+    expect(r).toMatchObject({ x: [20, 784], t: [10, 784] });
+    expect(r.dir).toContain(join('node_modules', 'neurite', 'data'));
+  });
+
   it('installs the neurite command, which reports the prebuild', () => {
     const bin = join(consumer.dir, 'node_modules', '.bin', process.platform === 'win32' ? 'neurite.cmd' : 'neurite');
     expect(existsSync(bin)).toBe(true);
@@ -184,6 +198,13 @@ console.log(isa, loss, shape);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ backend: 'native', addonSource: 'prebuild', nativeAvailable: true });
+    const t = run(bin, ['train', '--train-size', '64', '--batch-size', '32', '--test-size', '20', '--epochs', '1', '--out', 'run'], {
+      cwd: consumer.dir, env: consumer.env, shell: process.platform === 'win32',
+    });
+    expect(t.stderr).toBe('');
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/^epoch 1\/1 {2}loss /m);
+    expect(existsSync(join(consumer.dir, 'run', 'model.safetensors'))).toBe(true);
   });
 
   it('passes the parity suite on the prebuild with the generic ISA forced (PREBUILDS_ONLY=1, NEURITE_ISA=generic)', () => {
