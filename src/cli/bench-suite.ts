@@ -4,7 +4,9 @@
  * the harness in src/bench/).
  */
 import { sgemmWorkload, SQUARE_SIZES, trainingSgemmShapes } from '../bench/gemm';
+import { linearStepFlops, trainingStepWorkload } from '../bench/steps';
 import type { Workload } from '../bench/workload';
+import { mlp } from '../zoo/mlp';
 
 export interface BenchEntry {
   workload: Workload;
@@ -21,5 +23,14 @@ export function benchSuite(): BenchEntry[] {
   for (const s of trainingSgemmShapes().filter((s) => !s.transA && s.transB)) {
     entries.push({ workload: sgemmWorkload(s), group: 'kernel', js: true });
   }
+  // Whole training steps (forward, cross-entropy, backward, Adam) on one batch.
+  entries.push({
+    workload: trainingStepWorkload({
+      name: 'train step mlp 784-256-128-10 b64', build: () => mlp(), input: [64, 784], classes: 10,
+      flops: linearStepFlops(64, [784, 256, 128, 10]),
+    }),
+    group: 'step',
+    js: true,
+  });
   return entries;
 }
