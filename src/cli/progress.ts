@@ -71,7 +71,7 @@ export class Progress {
       const now = Date.now();
       if (now - this.lastDraw < 100 && stats.done < stats.total) return;
       this.lastDraw = now;
-      this.sink.write(`\r\x1b[2K${renderBar(this.label, stats, this.sink.columns ?? 80)}`);
+      this.sink.write(`\r\x1b[2K${renderBar(this.label, stats, this.sink.columns || 80)}`);
       this.drawn = true;
     } else if (stats.done % this.logEvery === 0 || stats.done === stats.total) {
       this.sink.write(renderLine(this.label, stats) + '\n');
