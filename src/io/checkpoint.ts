@@ -161,6 +161,11 @@ export function restoreCheckpoint(
   }
   if (optimizer) {
     if (optimizerConfig === null || typeof optimizerConfig !== 'object') fail('the checkpoint holds no optimizer state, but an optimizer was given');
+    const savedType = (optimizerConfig as Record<string, unknown>).type;
+    const type = optimizer.constructor.name;
+    if (typeof savedType === 'string' && savedType !== type) {
+      throw new RangeError(`loadCheckpoint: the checkpoint holds ${savedType} state, the optimizer given is ${type}`);
+    }
     optimizer.loadStateDict({ config: optimizerConfig as Record<string, unknown>, state: optimizerState });
   }
   model.loadStateDict(modelState);

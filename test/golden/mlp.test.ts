@@ -4,10 +4,11 @@
  * neurite's MLP, then checks the output and, for every loss entry, the loss value and the
  * gradients wrt the output and every parameter. Runs on both backends; PyTorch is not needed.
  *
- * Each loss is a table entry: `name` in golden.json -> how neurite computes it. FORMULAS builds
+ * Each loss is a table entry: `loss` in golden.json -> how neurite computes it. FORMULAS builds
  * each loss from primitive ops exactly as the issue writes it, so it checks the fixture, the
  * MLP's forward/backward and autograd against PyTorch; LOSS_FUNCTIONS holds neurite's fused loss
- * functions for the losses that exist (add an entry when one lands).
+ * functions (src/ops/loss.ts), checked the same way. A new loss gets an entry in
+ * scripts/make-golden-mlp.py and one in each table.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   abs, add, getBackend, loadSafetensors, loadWeights, log, logSoftmax, mean, mul, relu, setBackend, sigmoid, softplus, sqrt,
   square, sub, sum, tensor, tidy, type Tensor,
+  hingeLoss, squaredHingeLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, multiMarginLoss, squaredMultiMarginLoss,
+  crossEntropy, mseLoss, l1Loss, pseudoHuberLoss, Sequential, Linear, ReLU,
 } from '../../src/index';
 import { BACKEND_NAMES, expectClose } from '../helpers/backends';
-import { testMlp } from '../helpers/modules';
 
 const DIR = join(__dirname, '..', 'fixtures', 'golden-mlp');
 
@@ -32,6 +34,9 @@ interface Entry {
 }
 
 type LossFn = (y: Tensor, t: Tensor, reduction: 'mean' | 'sum', options: { delta?: number }) => Tensor;
+
+/** neurite's own MLP with torch's layout: Sequential(Linear(i, h), ReLU(), Linear(h, o)). */
+const mlp = (i: number, h: number, o: number): Sequential => new Sequential(new Linear(i, h), new ReLU(), new Linear(h, o));
 
 const reduce = (v: Tensor, r: 'mean' | 'sum'): Tensor => (r === 'mean' ? mean(v) : sum(v));
 
@@ -65,7 +70,18 @@ const FORMULAS: Record<string, LossFn> = {
 };
 
 /** neurite's loss functions (src/ops/loss.ts), by golden.json name. */
-const LOSS_FUNCTIONS: Record<string, LossFn> = {};
+const LOSS_FUNCTIONS: Record<string, LossFn> = {
+  hinge: (y, t, reduction) => hingeLoss(y, t, { reduction }),
+  squaredHinge: (y, t, reduction) => squaredHingeLoss(y, t, { reduction }),
+  binaryCrossEntropy: (y, t, reduction) => binaryCrossEntropy(y, t, { reduction }),
+  binaryCrossEntropyWithLogits: (y, t, reduction) => binaryCrossEntropyWithLogits(y, t, { reduction }),
+  multiMargin: (y, t, reduction) => multiMarginLoss(y, t, { reduction }),
+  squaredMultiMargin: (y, t, reduction) => squaredMultiMarginLoss(y, t, { reduction }),
+  crossEntropy: (y, t, reduction) => crossEntropy(y, t, { reduction }),
+  mse: (y, t, reduction) => mseLoss(y, t, { reduction }),
+  l1: (y, t, reduction) => l1Loss(y, t, { reduction }),
+  pseudoHuber: (y, t, reduction, { delta }) => pseudoHuberLoss(y, t, { reduction, delta }),
+};
 
 const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as { losses: Entry[]; shapes: Record<string, number> };
 const fixture = loadSafetensors(join(DIR, 'golden.safetensors')).tensors;
@@ -77,7 +93,7 @@ const get = (name: string): Tensor => {
 
 function replay(fn: LossFn, entry: Entry): void {
   const { I, H, C } = golden.shapes as { I: number; H: number; C: number };
-  const model = testMlp(I!, H!, C!);
+  const model = mlp(I!, H!, C!);
   loadWeights(model, join(DIR, 'model.safetensors'));
   tidy(() => {
     const out = model.forward(get('x'));
@@ -103,7 +119,7 @@ describe.each(BACKEND_NAMES)('golden MLP from PyTorch on %s', (backendName) => {
   afterAll(() => setBackend(previous));
 
   it('loads the PyTorch state dict and reproduces the outputs', () => {
-    const model = testMlp(4, 8, 3);
+    const model = mlp(4, 8, 3);
     loadWeights(model, join(DIR, 'model.safetensors'));
     expect([...model.stateDict().keys()]).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
     expectClose(model.forward(get('x')).data, get('output').data, 1e-5, 1e-6);

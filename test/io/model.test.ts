@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  FormatError, loadModel, manualSeed, moduleFromConfig, randNormal, readModelConfig, registerModuleClass, saveModel,
+  Dropout, FormatError, Linear, loadModel, manualSeed, ReLU, Sequential, Softmax, moduleFromConfig, randNormal, readModelConfig, registerModuleClass, saveModel,
 } from '../../src/index';
 import { Module } from '../../src/nn/module';
 import type { Tensor } from '../../src/tensor';
@@ -105,5 +105,22 @@ describe('module registry', () => {
     expect(() => moduleFromConfig({ className: 'toString', config: {} })).toThrow(/unknown module class/);
     expect(() => moduleFromConfig({ className: 'TestReLU', config: [] })).toThrow(/config of TestReLU must be an object/);
     expect(() => moduleFromConfig(null)).toThrow(TypeError);
+  });
+});
+
+describe('saveModel / loadModel with neurite layers', () => {
+  it('round-trips Sequential(Linear, ReLU, Dropout, Linear, Softmax) with its options', () => {
+    manualSeed(4);
+    const model = new Sequential(new Linear(6, 5), new ReLU(), new Dropout(0.3), new Linear(5, 3, { bias: false }), new Softmax());
+    const dir = tmp();
+    saveModel(model, dir);
+    manualSeed(5);
+    const back = loadModel<Sequential>(dir).eval();
+    model.eval();
+    expect(back).toBeInstanceOf(Sequential);
+    expect(JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')).config).toEqual(JSON.parse(JSON.stringify(model.getConfig())));
+    expect([...back.stateDict().keys()]).toEqual([...model.stateDict().keys()]);
+    const x = randNormal([2, 6]);
+    expect(back.forward(x).toArray()).toEqual(model.forward(x).toArray());
   });
 });
