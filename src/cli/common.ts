@@ -2,9 +2,8 @@
  * What every CLI command shares: the Command shape, the --backend/--threads options and
  * applying them, and output helpers. Commands use the public package entry only.
  */
-import { availableParallelism } from 'node:os';
 import { backendInfo, getBackend, setBackend, setNumThreads, type BackendName } from '../index';
-import { UsageError, type CommandSpec, type OptionSpec } from './args';
+import type { CommandSpec, OptionSpec } from './args';
 
 export interface Command {
   spec: CommandSpec;
@@ -36,12 +35,7 @@ export function applyRuntimeOptions(values: { backend?: string; threads?: number
     setBackend(values.backend as BackendName);
     chosenBy = `--backend ${values.backend}`;
   }
-  if (values.threads !== undefined) {
-    if (values.threads > availableParallelism() * 64) {
-      throw new UsageError(`--threads ${values.threads} is far above the ${availableParallelism()} cores here`);
-    }
-    setNumThreads(values.threads);
-  }
+  if (values.threads !== undefined) setNumThreads(values.threads);
 }
 
 /** One sentence saying why the active backend is active. */

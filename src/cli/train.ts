@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   Adam, AdamW, evaluate, fit, loadCheckpoint, manualSeed, RMSprop, saveCheckpoint, saveModel, SGD,
-  type EpochInfo, type Module, type Optimizer,
+  type EpochInfo, type Module, type Optimizer, type Tensor,
 } from '../index';
 import { helpText, parseArgs, UsageError, type CommandSpec } from './args';
 import { applyRuntimeOptions, BACKEND_OPTION, out, runtimeLine, THREADS_OPTION, type Command } from './common';
@@ -84,7 +84,7 @@ export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 
 const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.05, momentum: 0.01, adam: 1e-3, adamw: 1e-3, rmsprop: 1e-3 };
 
-export function makeOptimizer(name: OptimizerName, params: Iterable<import('../index').Tensor>, lr: number): Optimizer<{ lr: number }> {
+export function makeOptimizer(name: OptimizerName, params: Iterable<Tensor>, lr: number): Optimizer<{ lr: number }> {
   switch (name) {
     case 'sgd': return new SGD(params, { lr });
     case 'momentum': return new SGD(params, { lr, momentum: 0.9 });
