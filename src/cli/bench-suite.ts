@@ -4,7 +4,7 @@
  * the harness in src/bench/).
  */
 import { sgemmWorkload, SQUARE_SIZES, trainingSgemmShapes } from '../bench/gemm';
-import { linearStepFlops, trainingStepWorkload } from '../bench/steps';
+import { linearStepFlops, targetStepSpecs, trainingStepWorkload } from '../bench/steps';
 import type { Workload } from '../bench/workload';
 import { mlp } from '../zoo/mlp';
 
@@ -32,5 +32,9 @@ export function benchSuite(): BenchEntry[] {
     group: 'step',
     js: true,
   });
+  // The training steps of the performance targets (PyTorch runs the same in npm run bench:peers).
+  for (const spec of targetStepSpecs()) {
+    entries.push({ workload: trainingStepWorkload(spec), group: 'step', js: spec.key === 'lenet5' || spec.key === 'mlp' || spec.key === 'lstm128' || spec.key === 'gru128' });
+  }
   return entries;
 }
