@@ -51,8 +51,9 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions
   const g = window('maxPool2d', x, kernelSize, options);
   const n = g.N * g.C * g.OH * g.OW;
   const out = new Tensor(acquire(n), [g.N, g.C, g.OH, g.OW]);
-  // Kept by the backward closure; float32 indices as the kernels take them.
-  const argmax = new Float32Array(n);
+  // Kept by the backward closure; float32 indices as the kernels take them. A pooled tensor,
+  // so tidy() returns it to the pool with the step's other buffers.
+  const argmax = new Tensor(acquire(n), [g.N, g.C, g.OH, g.OW]).data;
   backend().maxPool2dForward(x.data, out.data, argmax, ...g.win, ...g.dil);
   return record(out, 'maxPool2d', [x], (dout) => {
     const dx = gradBuffer(x);
