@@ -12,6 +12,7 @@
  */
 import type { BackendName } from '../backend/backend';
 import { getBackend, setBackend } from '../backend/registry';
+import { memoryStats } from '../memory';
 
 export interface Workload {
   /** Short, unique, with the shape in it: 'sgemm 256x256x256'. */
@@ -56,6 +57,11 @@ export interface Measurement {
   bestGflops?: number;
   /** GB/s at the median time, when the workload gives bytes. */
   gbps?: number;
+  /**
+   * Bytes of fresh tensor buffers (pool misses, memoryStats().allocatedBytes) per call during
+   * the timed samples, after warm-up: 0 when a steady-state call reuses all its buffers.
+   */
+  allocatedBytesPerCall: number;
 }
 
 function wallMs(): number {
@@ -105,17 +111,21 @@ function calibrate(fn: () => void, minTimeMs: number, warmup: number, clock: 'wa
   }
 }
 
-/** Time per call (ms) of one sample. */
-function sampleMs(timer: Timer): number {
+/** Time per call (ms) of one sample; adds the sample's pool allocations to `allocated`. */
+function sampleMs(timer: Timer, allocated?: { bytes: number }): number {
+  const a0 = memoryStats().allocatedBytes;
   const t0 = timer.now();
   for (let i = 0; i < timer.calls; i++) timer.fn();
-  return (timer.now() - t0) / timer.calls;
+  const t = (timer.now() - t0) / timer.calls;
+  if (allocated) allocated.bytes += memoryStats().allocatedBytes - a0;
+  return t;
 }
 
-function summarize(workload: Workload, backend: BackendName, samples: number[], calls: number): Measurement {
+function summarize(workload: Workload, backend: BackendName, samples: number[], calls: number, allocatedBytes: number): Measurement {
   const medianMs = median(samples);
   const bestMs = Math.min(...samples);
-  const m: Measurement = { name: workload.name, backend, medianMs, bestMs, samplesMs: samples, callsPerSample: calls };
+  const allocatedBytesPerCall = allocatedBytes / (samples.length * calls);
+  const m: Measurement = { name: workload.name, backend, medianMs, bestMs, samplesMs: samples, callsPerSample: calls, allocatedBytesPerCall };
   if (workload.flops !== undefined) {
     m.gflops = workload.flops / (medianMs * 1e6);
     m.bestGflops = workload.flops / (bestMs * 1e6);
@@ -129,8 +139,9 @@ export function measure(workload: Workload, options: MeasureOptions = {}): Measu
   const { repeat, minTimeMs, warmup, clock } = resolved(options);
   const timer = calibrate(workload.setup(), minTimeMs, warmup, clock);
   const samples: number[] = [];
-  for (let r = 0; r < repeat; r++) samples.push(sampleMs(timer));
-  return summarize(workload, getBackend(), samples, timer.calls);
+  const allocated = { bytes: 0 };
+  for (let r = 0; r < repeat; r++) samples.push(sampleMs(timer, allocated));
+  return summarize(workload, getBackend(), samples, timer.calls, allocated.bytes);
 }
 
 export interface Comparison {
@@ -161,10 +172,11 @@ export function compareBackends(workload: Workload, options: CompareOptions = {}
       return calibrate(workload.setup(), minTimeMs, warmup, clock);
     });
     const samples: number[][] = names.map(() => []);
+    const allocated = names.map(() => ({ bytes: 0 }));
     for (let r = 0; r < repeat; r++) {
-      names.forEach((_, i) => samples[i]!.push(sampleMs(timers[i]!)));
+      names.forEach((_, i) => samples[i]!.push(sampleMs(timers[i]!, allocated[i])));
     }
-    const results = names.map((name, i) => summarize(workload, name, samples[i]!, timers[i]!.calls));
+    const results = names.map((name, i) => summarize(workload, name, samples[i]!, timers[i]!.calls, allocated[i]!.bytes));
     return { name: workload.name, results, ratio: results[results.length - 1]!.medianMs / results[0]!.medianMs };
   } finally {
     setBackend(before);

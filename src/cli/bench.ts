@@ -3,7 +3,9 @@
  * side: time per call (median of --repeat samples), GFLOP/s where the work is known, the
  * native/js ratio and the peak RSS. Each workload runs in its own child process (so its peak
  * RSS is its own), with the samples of the two backends interleaved so machine noise hits
- * both alike. --json prints one array of { name, backend, threads, ms, gflops?, rssMB }.
+ * both alike. Memory: rssMB is the process's peak RSS, allocKB the tensor buffers newly allocated
+ * per call once warm (pool misses; 0 when a steady-state step reuses every buffer).
+ * --json prints one array of { name, backend, threads, ms, gflops?, rssMB, allocKB }.
  */
 import { spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -44,6 +46,8 @@ export interface BenchRecord {
   ms: number;
   gflops?: number;
   rssMB: number;
+  /** KiB of new tensor buffers per call in the timed (steady-state) samples. */
+  allocKB: number;
 }
 
 function matcher(filter: string | undefined): (name: string) => boolean {
@@ -77,6 +81,7 @@ function peakRssMB(): number {
 
 function toRecord(m: Measurement, threads: number): Omit<BenchRecord, 'rssMB'> {
   return {
+    allocKB: Number((m.allocatedBytesPerCall / 1024).toFixed(1)),
     name: m.name,
     backend: m.backend,
     threads: m.backend === 'js' ? 1 : threads,
@@ -114,18 +119,19 @@ function fmt(x: number | undefined, digits: number): string {
 function table(records: BenchRecord[]): string {
   const names = [...new Set(records.map((r) => r.name))];
   const width = Math.max(24, ...names.map((n) => n.length)) + 2;
-  const head = `${'workload'.padEnd(width)}${'native ms'.padStart(11)}${'GFLOP/s'.padStart(9)}${'js ms'.padStart(11)}${'GFLOP/s'.padStart(9)}${'native/js'.padStart(11)}${'rss MB'.padStart(8)}`;
+  const head = `${'workload'.padEnd(width)}${'native ms'.padStart(11)}${'GFLOP/s'.padStart(9)}${'js ms'.padStart(11)}${'GFLOP/s'.padStart(9)}${'native/js'.padStart(11)}${'rss MB'.padStart(8)}${'alloc KB'.padStart(10)}`;
   const lines = [head];
   for (const name of names) {
     const n = records.find((r) => r.name === name && r.backend === 'native');
     const j = records.find((r) => r.name === name && r.backend === 'js');
     const ratio = n && j ? `${(j.ms / n.ms).toFixed(1)}x` : '-';
     const rss = Math.max(...records.filter((r) => r.name === name).map((r) => r.rssMB));
+    const alloc = Math.max(...records.filter((r) => r.name === name).map((r) => r.allocKB ?? 0));
     lines.push(
       name.padEnd(width) +
         fmt(n?.ms, 4).padStart(11) + fmt(n?.gflops, 3).padStart(9) +
         fmt(j?.ms, 4).padStart(11) + fmt(j?.gflops, 3).padStart(9) +
-        ratio.padStart(11) + rss.toFixed(0).padStart(8),
+        ratio.padStart(11) + rss.toFixed(0).padStart(8) + alloc.toFixed(1).padStart(10),
     );
   }
   return lines.join('\n') + '\n';

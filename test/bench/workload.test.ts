@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compareBackends, measure, type Workload } from '../../src/bench/workload';
 import { sgemmWorkload, trainingSgemmShapes } from '../../src/bench/gemm';
 import { getBackend, setBackend } from '../../src/backend/registry';
+import { acquire, release } from '../../src/memory';
 
 const initial = getBackend();
 afterAll(() => setBackend(initial));
@@ -27,6 +28,13 @@ describe('bench harness', () => {
     expect(m.gflops).toBeCloseTo(2e6 / (m.medianMs * 1e6), 6);
     expect(m.gbps).toBeCloseTo(4e3 / (m.medianMs * 1e6), 6);
     expect(m.backend).toBe(getBackend());
+  });
+
+  it('reports the pool allocations per call of the timed samples', () => {
+    const leaky: Workload = { name: 'leak', setup: () => () => { acquire(256); } };
+    expect(measure(leaky, { repeat: 2, minTimeMs: 0, warmup: 1 }).allocatedBytesPerCall).toBe(1024);
+    const reusing: Workload = { name: 'reuse', setup: () => () => { release(acquire(256)); } };
+    expect(measure(reusing, { repeat: 2, minTimeMs: 0, warmup: 1 }).allocatedBytesPerCall).toBe(0);
   });
 
   it('rejects bad options', () => {

@@ -8,6 +8,7 @@ interface Record {
   ms: number;
   gflops?: number;
   rssMB: number;
+  allocKB: number;
 }
 
 describe('neurite bench', () => {
@@ -26,7 +27,7 @@ describe('neurite bench', () => {
       'sgemm NN 64x64x64/native', 'sgemm NN 64x64x64/js', 'sgemm NN 256x256x256/native', 'sgemm NN 256x256x256/js',
     ]);
     for (const x of records) {
-      expect(Object.keys(x).sort()).toEqual(['backend', 'gflops', 'ms', 'name', 'rssMB', 'threads']);
+      expect(Object.keys(x).sort()).toEqual(['allocKB', 'backend', 'gflops', 'ms', 'name', 'rssMB', 'threads']);
       expect(x.threads).toBe(1);
       expect(x.ms).toBeGreaterThan(0);
       expect(x.rssMB).toBeGreaterThan(10);
@@ -40,8 +41,16 @@ describe('neurite bench', () => {
     const r = await runCli(['bench', '--filter', 'sgemm NN 64x', '--repeat', '2', '--min-time', '5']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^neurite \d+\.\d+\.\d+/);
-    expect(r.stdout).toMatch(/workload\s+native ms\s+GFLOP\/s\s+js ms\s+GFLOP\/s\s+native\/js\s+rss MB/);
-    expect(r.stdout).toMatch(/^sgemm NN 64x64x64\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s+\d+$/m);
+    expect(r.stdout).toMatch(/workload\s+native ms\s+GFLOP\/s\s+js ms\s+GFLOP\/s\s+native\/js\s+rss MB\s+alloc KB/);
+    expect(r.stdout).toMatch(/^sgemm NN 64x64x64\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+x\s+\d+\s+[\d.]+$/m);
+  });
+
+  it('reports the buffers a steady-state training step allocates: none', async () => {
+    const r = await runCli(['bench', '--filter', 'train step lstm h128', '--backend', 'native', '--json', '--repeat', '2', '--min-time', '1', '--in-process']);
+    expect(r.code).toBe(0);
+    const records = JSON.parse(r.stdout) as Record[];
+    expect(records).toHaveLength(1);
+    expect(records[0]!.allocKB).toBe(0);
   });
 
   it('runs one backend with --backend', async () => {
