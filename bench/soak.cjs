@@ -46,12 +46,13 @@ function main() {
   console.log(`soak: ${spec.name}, ${o.steps} steps, backend ${o.backend}, threads ${neurite.getNumThreads()}, warm-up ${o.warmup}`);
   console.log(`${'step'.padStart(6)} ${'rss MB'.padStart(8)} ${'heap MB'.padStart(8)} ${'ext MB'.padStart(8)} ${'pool alloc MB'.padStart(14)} ${'ms/step'.padStart(8)}`);
   const t0 = Date.now();
-  let tLast = t0, base, allocBase, maxRss = 0, minRss = Infinity;
+  let tLast = t0, iLast = 0, base, allocBase, maxRss = 0, minRss = Infinity;
   const line = (i) => {
     const m = process.memoryUsage();
     const now = Date.now();
-    console.log(`${String(i).padStart(6)} ${mb(m.rss).padStart(8)} ${mb(m.heapUsed).padStart(8)} ${mb(m.external + m.arrayBuffers).padStart(8)} ${mb(memoryStats().allocatedBytes).padStart(14)} ${((now - tLast) / o.every).toFixed(2).padStart(8)}`);
+    console.log(`${String(i).padStart(6)} ${mb(m.rss).padStart(8)} ${mb(m.heapUsed).padStart(8)} ${mb(m.external + m.arrayBuffers).padStart(8)} ${mb(memoryStats().allocatedBytes).padStart(14)} ${((now - tLast) / (i - iLast)).toFixed(2).padStart(8)}`);
     tLast = now;
+    iLast = i;
     return m.rss;
   };
   for (let i = 1; i <= o.steps; i++) {

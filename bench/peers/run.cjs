@@ -4,7 +4,15 @@
 //
 //   node bench/peers/run.cjs [--rounds N] [--repeat N] [--min-time MS] [--threads 1,2]
 //                            [--sizes 256,1024,2048] [--no-training] [--no-js] [--write]
-//                            [--clock auto|wall|cpu]
+//                            [--clock auto|wall|cpu] [--no-sgemm] [--no-steps]
+//                            [--steps lenet5,cifar,lstm128,gru128,lstm512,gru512,mlp]
+//                            [--step-repeat N] [--step-min-time MS]
+//
+// Two parts: sgemm (OpenBLAS, the peak FMA microbenchmark) and whole training steps (PyTorch,
+// bench/peers/torch_steps.py, the networks of src/bench/steps.ts targetStepSpecs). PyTorch runs
+// with OPENBLAS_NUM_THREADS=1, glibc's malloc kept from returning large blocks to the OS
+// (GLIBC_TUNABLES mmap/trim thresholds) and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset, in its
+// command only; its figure is the faster of 1 and 2 threads.
 //
 // --clock auto (default) times 1-thread runs by process CPU time, which leaves out time spent
 // preempted by other processes (the fair clock on a shared machine when one thread does all the
@@ -88,6 +96,43 @@ const OPENBLAS = {
 
 const PEERS = [OPENBLAS];
 
+// Large blocks stay in the process instead of going back to the OS (fresh pages are slow here).
+const GLIBC_TUNABLES = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296';
+
+const TORCH = {
+  name: 'PyTorch',
+  hint: 'install it with: sudo apt-get install python3-torch (PyTorch for /usr/bin/python3; or set NEURITE_PYTHON)',
+  python: process.env.NEURITE_PYTHON || '/usr/bin/python3',
+  script: join(__dirname, 'torch_steps.py'),
+  version: '?',
+  available() {
+    const r = spawnSync(this.python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) this.version = r.stdout.trim();
+    return r.status === 0;
+  },
+  build() {},
+  env(threads) {
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads), GLIBC_TUNABLES };
+    delete env.OPENBLAS_CORETYPE;
+    delete env.OPENBLAS_L2_SIZE;
+    return env;
+  },
+  // Training steps of `keys` on `threads` threads: [{ key, bestMs, medianMs }].
+  steps(threads, keys, opts) {
+    const args = [this.script, String(threads), String(opts.repeat), String(opts.minTimeMs), opts.clock, ...keys];
+    const r = spawnSync(this.python, args, { env: this.env(threads), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`torch_steps.py failed: ${r.stderr}`);
+    return parseJsonLines(r.stdout);
+  },
+};
+
+const STEP_PEERS = [TORCH];
+
+// Issue 8's targets: neurite's time over PyTorch's best, at most.
+const STEP_TARGETS = { lenet5: 0.8, cifar: 0.8, lstm128: 0.65, gru128: 0.65, lstm512: 0.65, gru512: 0.65, mlp: 0.75 };
+// Steps the js backend runs in reasonable time (once, at 1 thread).
+const JS_STEPS = new Set(['lenet5', 'lstm128', 'gru128', 'mlp']);
+
 // ---- neurite --------------------------------------------------------------------------------
 
 function loadNeurite() {
@@ -98,6 +143,7 @@ function loadNeurite() {
     api: require(dist),
     harness: require(join(dist, 'bench', 'workload.js')),
     gemm: require(join(dist, 'bench', 'gemm.js')),
+    steps: require(join(dist, 'bench', 'steps.js')),
   };
 }
 
@@ -110,7 +156,10 @@ function neuriteSgemm(n, backendName, threads, shapes, opts) {
 // ---- driver ---------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = { rounds: 3, repeat: 15, minTimeMs: 10, threads: [1, 2], sizes: [256, 1024, 2048], training: true, js: true, write: false, clock: 'auto' };
+  const o = {
+    rounds: 3, repeat: 15, minTimeMs: 10, threads: [1, 2], sizes: [256, 1024, 2048], training: true, js: true, write: false, clock: 'auto',
+    sgemm: true, steps: true, stepKeys: undefined, stepRepeat: 5, stepMinTimeMs: 0,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -123,6 +172,11 @@ function parseArgs(argv) {
     else if (a === '--no-js') o.js = false;
     else if (a === '--write') o.write = true;
     else if (a === '--clock') o.clock = next();
+    else if (a === '--no-sgemm') o.sgemm = false;
+    else if (a === '--no-steps') o.steps = false;
+    else if (a === '--steps') o.stepKeys = next().split(',');
+    else if (a === '--step-repeat') o.stepRepeat = Number(next());
+    else if (a === '--step-min-time') o.stepMinTimeMs = Number(next());
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -138,9 +192,24 @@ function shapeName(s) {
   return `${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'} ${s.M}x${s.N}x${s.K}`;
 }
 
+function writeBlock(name, table) {
+  const file = join(root, 'bench', 'RESULTS.md');
+  const begin = `<!-- peers:${name}:begin -->`, end = `<!-- peers:${name}:end -->`;
+  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const block = `${begin}\n${table}\n${end}`;
+  text = text.includes(begin) ? text.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), () => block) : `${text.trimEnd()}\n\n${block}\n`;
+  fs.writeFileSync(file, text);
+  console.log(`wrote ${file} (${name})`);
+}
+
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   const n = loadNeurite();
+  if (opts.sgemm) runSgemm(opts, n);
+  if (opts.steps) runSteps(opts, n);
+}
+
+function runSgemm(opts, n) {
   const peers = [];
   for (const p of [PEAK, ...PEERS]) {
     if (!p.available()) {
@@ -213,15 +282,91 @@ function main() {
   }
   const table = lines.join('\n');
   console.log(table);
-  if (opts.write) {
-    const file = join(root, 'bench', 'RESULTS.md');
-    const begin = '<!-- peers:sgemm:begin -->', end = '<!-- peers:sgemm:end -->';
-    let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
-    const block = `${begin}\n${table}\n${end}`;
-    text = text.includes(begin) ? text.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), block) : `${text.trimEnd()}\n\n${block}\n`;
-    fs.writeFileSync(file, text);
-    console.log(`wrote ${file}`);
+  if (opts.write) writeBlock('sgemm', table);
+}
+
+// ---- training steps -------------------------------------------------------------------------
+
+function neuriteStep(n, backendName, threads, spec, opts) {
+  n.api.setBackend(backendName);
+  n.api.setNumThreads(threads);
+  return n.harness.measure(n.steps.trainingStepWorkload(spec), { ...opts, warmup: 3 });
+}
+
+function runSteps(opts, n) {
+  const peers = [];
+  for (const p of STEP_PEERS) {
+    if (!p.available()) {
+      console.log(`skipping ${p.name} training steps: not available; ${p.hint}`);
+      continue;
+    }
+    p.build();
+    peers.push(p);
   }
+  const all = n.steps.targetStepSpecs();
+  const specs = opts.stepKeys ? all.filter((s) => opts.stepKeys.includes(s.key)) : all;
+  if (specs.length === 0) throw new Error(`--steps: no workload among ${all.map((s) => s.key).join(',')}`);
+  const keys = specs.map((s) => s.key);
+  const clockFor = (t) => (opts.clock === 'auto' ? (t === 1 ? 'cpu' : 'wall') : opts.clock);
+
+  // ms[impl][threads][key] = best ms per round
+  const ms = {};
+  const put = (impl, t, key, v) => (((ms[impl] ??= {})[t] ??= {})[key] ??= []).push(v);
+  for (let r = 0; r < opts.rounds; r++) {
+    process.stderr.write(`steps round ${r + 1}/${opts.rounds}\n`);
+    for (const t of opts.threads) {
+      const mo = { repeat: opts.stepRepeat, minTimeMs: opts.stepMinTimeMs, clock: clockFor(t) };
+      for (const p of peers) for (const m of p.steps(t, keys, mo)) put(p.name, t, m.key, m.bestMs);
+      for (const spec of specs) put('neurite', t, spec.key, neuriteStep(n, 'native', t, spec, mo).bestMs);
+    }
+    if (opts.js && r === 0) {
+      for (const spec of specs.filter((s) => JS_STEPS.has(s.key))) {
+        put('js', 1, spec.key, neuriteStep(n, 'js', 1, spec, { repeat: 2, minTimeMs: 0, clock: clockFor(1) }).bestMs);
+      }
+    }
+  }
+  n.api.setBackend('native');
+
+  const best = (impl, t, key) => (ms[impl]?.[t]?.[key]?.length ? Math.min(...ms[impl][t][key]) : undefined);
+  // Per round: the peer's faster thread setting.
+  const peerBestRounds = (p, key) => Array.from({ length: opts.rounds }, (_, r) => Math.min(...opts.threads.map((t) => ms[p.name][t][key][r])));
+  const info = n.api.backendInfo();
+  const tMax = Math.max(...opts.threads);
+  const lines = [];
+  lines.push(`Command: \`npm run bench:peers -- ${process.argv.slice(2).join(' ')}\`  `);
+  lines.push(`Date: ${new Date().toISOString()}; CPU: ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}; neurite ISA: ${info.isa}; Node ${process.version}` +
+    `${peers.includes(TORCH) ? `; PyTorch ${TORCH.version} (OPENBLAS_NUM_THREADS=1, GLIBC_TUNABLES=${GLIBC_TUNABLES}, OPENBLAS_CORETYPE/L2_SIZE unset)` : ''}; ` +
+    `${opts.rounds} rounds, each ${opts.stepRepeat} samples (>= ${opts.stepMinTimeMs} ms) per implementation and thread count, run back to back.  `);
+  lines.push(`Time per training step (zero grads, forward, cross-entropy, backward, Adam) in ms: fastest sample over all rounds; ` +
+    `${opts.threads.map((t) => `${t} thread${t > 1 ? 's' : ''} by ${clockFor(t)} clock`).join(', ')}. ` +
+    `"vs best" is neurite at ${tMax} threads over the peer's faster thread setting; ratios are medians over rounds of per-round ratios ` +
+    `(lower is better for neurite). js: the pure-TypeScript backend, 1 thread, first round only.`);
+  lines.push('');
+  const cols = ['workload', ...opts.threads.map((t) => `neurite ${t}t`)];
+  for (const p of peers) cols.push(...opts.threads.map((t) => `${p.name} ${t}t`), ...opts.threads.map((t) => `neurite/${p.name} ${t}t`), `neurite ${tMax}t / ${p.name} best`, 'target', 'met');
+  if (opts.js) cols.push('js 1t', 'js/native 1t');
+  lines.push(`| ${cols.join(' | ')} |`);
+  lines.push(`|${cols.map(() => '---').join('|')}|`);
+  for (const spec of specs) {
+    const k = spec.key;
+    const row = [spec.name.replace('train step ', ''), ...opts.threads.map((t) => best('neurite', t, k).toFixed(2))];
+    for (const p of peers) {
+      row.push(...opts.threads.map((t) => best(p.name, t, k).toFixed(2)));
+      row.push(...opts.threads.map((t) => median(ms.neurite[t][k].map((v, r) => v / ms[p.name][t][k][r])).toFixed(2) + 'x'));
+      const pb = peerBestRounds(p, k);
+      const ratio = median(ms.neurite[tMax][k].map((v, r) => v / pb[r]));
+      row.push(ratio.toFixed(2) + 'x', `<= ${STEP_TARGETS[k]}x`, ratio <= STEP_TARGETS[k] ? 'yes' : 'no');
+    }
+    if (opts.js) {
+      const j = best('js', 1, k);
+      row.push(j === undefined ? '-' : j.toFixed(1), j === undefined ? '-' : `${(j / best('neurite', 1, k)).toFixed(1)}x`);
+    }
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  lines.push('');
+  const table = lines.join('\n');
+  console.log(table);
+  if (opts.write) writeBlock('steps', table);
 }
 
 main();
