@@ -12,7 +12,7 @@
 // bench/peers/torch_steps.py, the networks of src/bench/steps.ts targetStepSpecs). PyTorch runs
 // with OPENBLAS_NUM_THREADS=1, glibc's malloc kept from returning large blocks to the OS
 // (GLIBC_TUNABLES mmap/trim thresholds) and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset, in its
-// command only; its figure is the faster of 1 and 2 threads.
+// command only, and OMP_WAIT_POLICY=PASSIVE unless set; its figure is the faster of 1 and 2 threads.
 //
 // --clock auto (default) times 1-thread runs by process CPU time, which leaves out time spent
 // preempted by other processes (the fair clock on a shared machine when one thread does all the
@@ -112,7 +112,10 @@ const TORCH = {
   },
   build() {},
   env(threads) {
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads), GLIBC_TUNABLES };
+    // OpenMP threads that spin at barriers lose whole time slices on a busy shared machine
+    // (2-thread LeNet-5 steps of ~200-900 ms instead of ~8 ms were seen); passive waiting is
+    // PyTorch's best setting here. OMP_WAIT_POLICY from the environment wins.
+    const env = { OMP_WAIT_POLICY: 'PASSIVE', ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads), GLIBC_TUNABLES };
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
     return env;
@@ -335,7 +338,7 @@ function runSteps(opts, n) {
   const lines = [];
   lines.push(`Command: \`npm run bench:peers -- ${process.argv.slice(2).join(' ')}\`  `);
   lines.push(`Date: ${new Date().toISOString()}; CPU: ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}; neurite ISA: ${info.isa}; Node ${process.version}` +
-    `${peers.includes(TORCH) ? `; PyTorch ${TORCH.version} (OPENBLAS_NUM_THREADS=1, GLIBC_TUNABLES=${GLIBC_TUNABLES}, OPENBLAS_CORETYPE/L2_SIZE unset)` : ''}; ` +
+    `${peers.includes(TORCH) ? `; PyTorch ${TORCH.version} (OPENBLAS_NUM_THREADS=1, OMP_WAIT_POLICY=${TORCH.env(1).OMP_WAIT_POLICY}, GLIBC_TUNABLES=${GLIBC_TUNABLES}, OPENBLAS_CORETYPE/L2_SIZE unset)` : ''}; ` +
     `${opts.rounds} rounds, each ${opts.stepRepeat} samples (>= ${opts.stepMinTimeMs} ms) per implementation and thread count, run back to back.  `);
   lines.push(`Time per training step (zero grads, forward, cross-entropy, backward, Adam) in ms: fastest sample over all rounds; ` +
     `${opts.threads.map((t) => `${t} thread${t > 1 ? 's' : ''} by ${clockFor(t)} clock`).join(', ')}. ` +
