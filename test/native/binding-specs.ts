@@ -37,7 +37,10 @@ export type ArgSpec =
   | { kind: 'dim'; name: string; min: number; max: number; validMax: number }
   | { kind: 'number'; name: string }
   | { kind: 'dims'; name: string; minLen: number; maxLen: number; min: number }
-  | { kind: 'f32'; name: string; length: (a: Named) => number; fill?: (buf: Float32Array, a: Named, rnd: () => number) => void; emptyOk?: boolean }
+  | {
+      kind: 'f32'; name: string; length: (a: Named) => number;
+      fill?: (buf: Float32Array, a: Named, rnd: () => number) => void; emptyOk?: boolean;
+    }
   | { kind: 'choice'; name: string; values: string[] };
 
 export interface BindingSpec {
