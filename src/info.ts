@@ -45,7 +45,10 @@ export function backendInfo(): BackendInfo {
 
 /** Sets the thread count of the native kernels (default: the number of cores). */
 export function setNumThreads(threads: number): void {
-  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 1024) {
+  if (typeof threads !== 'number') {
+    throw new TypeError(`setNumThreads: threads must be an integer in [1, 1024], got ${typeof threads}`);
+  }
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new RangeError(`setNumThreads: threads must be an integer in [1, 1024], got ${String(threads)}`);
   }
   const addon = nativeAddon();

@@ -59,7 +59,7 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   }
   Isa isa;
   const std::string why = check_isa(info[0].As<Napi::String>().Utf8Value(), &isa);
-  if (!why.empty()) throw_range_error(info.Env(), "setIsa: " + why);
+  if (!why.empty()) throw_range_error(info.Env(), "setIsa: argument 0 (name): " + why);
   set_active_isa(isa);
   return info.Env().Undefined();
 }

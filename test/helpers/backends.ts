@@ -64,3 +64,25 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     throw new Error(`not close (score ${c.toFixed(2)} > 1): at [${at}] actual ${actual[at]} expected ${expected[at]} (rtol ${rtol}, atol ${atol})`);
   }
 }
+
+/**
+ * Throws unless actual and expected hold the same float32 values element for element
+ * (NaN matches NaN; +0 and -0 differ). For results that must be correctly rounded.
+ */
+export function expectSameFloats(actual: ArrayLike<number>, expected: ArrayLike<number>, what = ''): void {
+  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length} != ${expected.length}`);
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i]!, e = Math.fround(expected[i]!);
+    if (!(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)))) {
+      throw new Error(`${what}: at [${i}] actual ${Object.is(a, -0) ? '-0' : a} expected ${Object.is(e, -0) ? '-0' : e}`);
+    }
+  }
+}
+
+/** Whether two float arrays hold the same bytes. */
+export function sameBits(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** The values IEEE special-case tests feed every kernel. */
+export const SPECIALS = [NaN, Infinity, -Infinity, 0, 1, -1, 0.5, -2.5, 3e38, -3e38];

@@ -49,7 +49,10 @@ function forEachRow(shape: number[], sa: number[], sb: number[], visit: (row: nu
   }
 }
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+const sigmoid = (x: number): number => {
+  const e = Math.exp(-Math.abs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+};
 const softplus = (x: number): number => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
 
 function unaryFn(op: UnaryOp, alpha: number): (x: number) => number {
@@ -144,8 +147,23 @@ export const elementwise: ElementwiseKernels = {
   },
 
   unaryBackward(op, x, y, dout, dx, n, alpha) {
+    // Piecewise-linear ops select rather than multiply, so an infinite dout where the slope
+    // is 0 adds nothing (as in the native kernels) instead of Inf * 0 = NaN.
     if (op === UnaryOp.relu) {
       for (let i = 0; i < n; i++) if (x[i]! > 0) dx[i] += dout[i]!;
+      return;
+    }
+    if (op === UnaryOp.abs) {
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (v > 0) dx[i] += dout[i]!;
+        else if (v < 0) dx[i] -= dout[i]!;
+      }
+      return;
+    }
+    if (op === UnaryOp.leakyRelu) {
+      const a = Math.fround(alpha);
+      for (let i = 0; i < n; i++) dx[i] += x[i]! > 0 ? dout[i]! : a * dout[i]!;
       return;
     }
     const g = unaryGrad(op, Math.fround(alpha));
