@@ -241,6 +241,12 @@ void gemm_block_thin(const Dispatch& d, const Problem& pr, int64_t m0, int64_t m
       for (int64_t jr = 0; jr < nc; jr += NR) {  // 2-nd loop around micro-kernel
         const int n = static_cast<int>(std::min<int64_t>(NR, nc - jr));
         pack_b(pr, pc, jc + jr, kc, n, NR, Bp);
+        // Fetch the next panel's rows of B while the kernels below run on this one.
+        const int64_t next = std::min<int64_t>(NR, nc - jr - NR);
+        for (int64_t j = 0; j < next; ++j) {
+          const float* src = pr.B + (jc + jr + NR + j) * pr.ldb + pc;
+          for (int64_t p = 0; p < kc; p += 16) prefetch(src + p);
+        }
         float* c = pr.C + m0 * pr.ldc + jc + jr;
         for (int64_t ir = 0; ir < mc; ir += MR) {  // 1-th loop around micro-kernel
           const int m = static_cast<int>(std::min<int64_t>(MR, mc - ir));
