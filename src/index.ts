@@ -70,3 +70,4 @@ export { summary, type Summary, type SummaryRow } from './models/summary';
 export { freeze, unfreeze, freezeAllExcept, replaceHead } from './models/finetune';
 export { parseCifar10, readCifar10, loadCifar10, CIFAR10_CLASSES, type Cifar10Batch } from './data/cifar10';
 export { randomCrop, randomHorizontalFlip, augmentCifar } from './data/augment';
+export { trainLenet5, type TrainLenet5Options, type TrainLenet5Result, type Lenet5Split } from './zoo/lenet5';
