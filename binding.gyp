@@ -33,6 +33,10 @@
         "native/kernels/pool.cpp",
         "native/kernels/loss.cpp",
         "native/kernels/optim.cpp",
+        "native/kernels/rnn.cpp",
+        "native/kernels/lstm.cpp",
+        "native/kernels/gru.cpp",
+        "native/kernels/mgu.cpp",
         "native/binding/addon.cpp",
         "native/binding/args.cpp",
         "native/binding/elementwise.cpp",
@@ -45,7 +49,11 @@
         "native/binding/locally_connected.cpp",
         "native/binding/pool.cpp",
         "native/binding/loss.cpp",
-        "native/binding/optim.cpp"
+        "native/binding/optim.cpp",
+        "native/binding/rnn.cpp",
+        "native/binding/lstm.cpp",
+        "native/binding/gru.cpp",
+        "native/binding/mgu.cpp"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -17,6 +17,18 @@ export { Random, manualSeed, defaultRandom, type RandomState } from './random';
 export { getBackend, setBackend, getBackendByName } from './backend/registry';
 export type { Backend, BackendName, Kernels } from './backend/backend';
 export { backendInfo, setNumThreads, getNumThreads, setIsa, getIsa, supportedIsas, type BackendInfo } from './info';
+export { PCA, symmetricEigen, type PCAConfig } from './decomposition/pca';
+export { RgbaImage, decodePng, type Rgb } from './viz/image';
+export { imageGrid, type ImageGridOptions } from './viz/grid';
+export { scatterPlot, CLASS_COLORS, type ScatterPlotOptions } from './viz/scatter';
+export {
+  reparameterize, klDivergenceStdNormal, ganDiscriminatorLoss, ganGeneratorLoss, type ReparameterizeOptions, type KlOptions,
+} from './generative/functional';
+export {
+  Autoencoder, corrupt, reconstructionLoss, type AutoencoderOptions, type Noise, type OutputActivation,
+} from './generative/autoencoder';
+export { VariationalAutoencoder, type VAEParts, type VAEOptions, type VAELoss } from './generative/vae';
+export { GAN, type GANOptions, type GANStepResult, type StepOptimizer } from './generative/gan';
 export {
   hingeLoss, squaredHingeLoss, binaryCrossEntropy, binaryCrossEntropyWithLogits, multiMarginLoss,
   squaredMultiMarginLoss, crossEntropy, mseLoss, l1Loss, pseudoHuberLoss,
@@ -70,4 +82,9 @@ export { summary, type Summary, type SummaryRow } from './models/summary';
 export { freeze, unfreeze, freezeAllExcept, replaceHead } from './models/finetune';
 export { parseCifar10, readCifar10, loadCifar10, CIFAR10_CLASSES, type Cifar10Batch } from './data/cifar10';
 export { randomCrop, randomHorizontalFlip, augmentCifar } from './data/augment';
+export { RNN, LSTM, GRU, MGU, RecurrentBase, type RecurrentOptions, type RnnOptions, type LstmOptions, type GruOptions, type RecurrentState, type RunOptions, type RecurrentResult } from './nn/recurrent';
+export { recurrentScan, cellGates, type CellSpec, type ScanWeights, type ScanOptions } from './ops/recurrent';
+export { narrow0, swapAxes01 } from './ops/sequence';
+export { StepOutput, SequenceClassifier, Seq2Seq, oneHotStep, sequenceCrossEntropy, type SequenceClassifierOptions } from './nn/sequence';
+export { linearAutoencoder, shallowAutoencoder, deepAutoencoder, mlpVae, mlpGan, type MlpGanOptions } from './generative/models';
 export { trainLenet5, type TrainLenet5Options, type TrainLenet5Result, type Lenet5Split } from './zoo/lenet5';

@@ -3,8 +3,10 @@
  * inputs allocated and touched once, samples of at least min_ms, median and best per call.
  * Row-major cblas_sgemm with beta = 0, inputs in [-1, 1).
  *
- *   openblas_sgemm <threads> <repeat> <min_ms> M,N,K[,tA,tB] ...
+ *   openblas_sgemm <threads> <repeat> <min_ms> <wall|cpu> M,N,K[,tA,tB] ...
  *
+ * `cpu` times with the process CPU clock (time spent preempted by other processes is left
+ * out; meaningful on 1 thread only), `wall` with the monotonic clock.
  * Prints one JSON object per shape. Built and run by bench/peers/run.cjs against Debian's
  * libopenblas-dev, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they would force the
  * slower AVX2 kernels).
@@ -15,9 +17,11 @@
 #include <string.h>
 #include <time.h>
 
+static clockid_t g_clock = CLOCK_MONOTONIC;
+
 static double now_ms(void) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(g_clock, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -35,14 +39,15 @@ static void fill(float* p, long n, unsigned seed) {
 }
 
 int main(int argc, char** argv) {
-  if (argc < 5) {
-    fprintf(stderr, "usage: %s threads repeat min_ms M,N,K[,tA,tB] ...\n", argv[0]);
+  if (argc < 6) {
+    fprintf(stderr, "usage: %s threads repeat min_ms wall|cpu M,N,K[,tA,tB] ...\n", argv[0]);
     return 2;
   }
+  if (strcmp(argv[4], "cpu") == 0) g_clock = CLOCK_PROCESS_CPUTIME_ID;
   const int threads = atoi(argv[1]), repeat = atoi(argv[2]);
   const double min_ms = atof(argv[3]);
   openblas_set_num_threads(threads);
-  for (int s = 4; s < argc; ++s) {
+  for (int s = 5; s < argc; ++s) {
     int M, N, K, ta = 0, tb = 0;
     if (sscanf(argv[s], "%d,%d,%d,%d,%d", &M, &N, &K, &ta, &tb) < 3) {
       fprintf(stderr, "bad shape %s\n", argv[s]);

@@ -4,10 +4,16 @@
 //
 //   node bench/peers/run.cjs [--rounds N] [--repeat N] [--min-time MS] [--threads 1,2]
 //                            [--sizes 256,1024,2048] [--no-training] [--no-js] [--write]
+//                            [--clock auto|wall|cpu]
 //
-// Each round runs every peer and neurite back to back, so the machine's load hits them alike;
-// a ratio is computed per round and the median over rounds is reported, next to each side's
-// best round. --write replaces the table in bench/RESULTS.md between its peers markers.
+// --clock auto (default) times 1-thread runs by process CPU time, which leaves out time spent
+// preempted by other processes (the fair clock on a shared machine when one thread does all the
+// work), and 2-thread runs by wall time.
+//
+// Each round runs every peer and neurite back to back, so the machine's load hits them alike.
+// Every implementation is timed in many short samples and rated by its fastest one (on a
+// shared machine, the sample nobody preempted); a ratio is computed per round and the median
+// over rounds is reported. --write replaces the table in bench/RESULTS.md between its markers.
 //
 // Adding a peer: append to PEERS below an object with
 //   name, hint (how to install it), available() -> boolean, build() (may be a no-op), and
@@ -43,8 +49,8 @@ const PEAK = {
     execFileSync('bash', [join(root, 'bench', 'peak', 'build.sh')], { stdio: 'ignore' });
   },
   // GFLOP/s of the widest FMA the CPU has, best of `repeat`, on `threads` threads.
-  peak(threads) {
-    const r = spawnSync(this.binary, [String(threads), '5'], { encoding: 'utf8' });
+  peak(threads, clock) {
+    const r = spawnSync(this.binary, [String(threads), '21', '2000000', clock], { encoding: 'utf8' });
     let best = 0;
     for (const line of r.stdout.split('\n')) {
       const m = /^(\S+)\s+threads=(\d+)\s+median\s+([\d.]+)\s+best\s+([\d.]+)/.exec(line);
@@ -72,7 +78,7 @@ const OPENBLAS = {
     const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
-    const args = [String(threads), String(opts.repeat), String(opts.minTimeMs),
+    const args = [String(threads), String(opts.repeat), String(opts.minTimeMs), opts.clock,
       ...shapes.map((s) => `${s.M},${s.N},${s.K},${s.transA ? 1 : 0},${s.transB ? 1 : 0}`)];
     const r = spawnSync(this.binary, args, { env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`openblas_sgemm failed: ${r.stderr}`);
@@ -104,7 +110,7 @@ function neuriteSgemm(n, backendName, threads, shapes, opts) {
 // ---- driver ---------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const o = { rounds: 3, repeat: 5, minTimeMs: 50, threads: [1, 2], sizes: [256, 1024, 2048], training: true, js: true, write: false };
+  const o = { rounds: 3, repeat: 15, minTimeMs: 10, threads: [1, 2], sizes: [256, 1024, 2048], training: true, js: true, write: false, clock: 'auto' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
@@ -116,6 +122,7 @@ function parseArgs(argv) {
     else if (a === '--no-training') o.training = false;
     else if (a === '--no-js') o.js = false;
     else if (a === '--write') o.write = true;
+    else if (a === '--clock') o.clock = next();
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -148,7 +155,7 @@ function main() {
 
   const shapes = opts.sizes.map((s) => ({ M: s, N: s, K: s }));
   if (opts.training) shapes.push(...n.gemm.trainingSgemmShapes());
-  const measureOpts = { repeat: opts.repeat, minTimeMs: opts.minTimeMs };
+  const clockFor = (t) => (opts.clock === 'auto' ? (t === 1 ? 'cpu' : 'wall') : opts.clock);
 
   // results[impl][threads][shape] = GFLOP/s per round
   const results = {};
@@ -159,14 +166,15 @@ function main() {
   for (let r = 0; r < opts.rounds; r++) {
     process.stderr.write(`round ${r + 1}/${opts.rounds}\n`);
     for (const t of opts.threads) {
-      if (peak) (peaks[t] ??= []).push(peak.peak(t));
-      for (const p of others) p.sgemm(t, shapes, measureOpts).forEach((m, i) => put(p.name, t, i, m.gflops));
-      neuriteSgemm(n, 'native', t, shapes, measureOpts).forEach((m, i) => put('neurite', t, i, m.gflops));
+      const measureOpts = { repeat: opts.repeat, minTimeMs: opts.minTimeMs, clock: clockFor(t) };
+      if (peak) (peaks[t] ??= []).push(peak.peak(t, measureOpts.clock));
+      for (const p of others) p.sgemm(t, shapes, measureOpts).forEach((m, i) => put(p.name, t, i, m.bestGflops));
+      neuriteSgemm(n, 'native', t, shapes, measureOpts).forEach((m, i) => put('neurite', t, i, m.bestGflops));
     }
     // js is single-threaded: once, in the first round, on squares up to 1024.
     if (opts.js && r === 0) {
       const js = shapes.map((s, i) => [s, i]).filter(([s]) => s.M * s.N * s.K <= 1024 ** 3);
-      neuriteSgemm(n, 'js', 1, js.map(([s]) => s), { repeat: 3, minTimeMs: 0 }).forEach((m, j) => put('js', 1, js[j][1], m.gflops));
+      neuriteSgemm(n, 'js', 1, js.map(([s]) => s), { repeat: 3, minTimeMs: 0, clock: clockFor(1) }).forEach((m, j) => put('js', 1, js[j][1], m.bestGflops));
     }
   }
   n.api.setBackend('native');
@@ -176,12 +184,13 @@ function main() {
   lines.push(`Command: \`npm run bench:peers -- ${process.argv.slice(2).join(' ')}\`  `);
   lines.push(`Date: ${new Date().toISOString()}; CPU: ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}; neurite ISA: ${info.isa}; Node ${process.version}; ` +
     `${opts.rounds} rounds, each ${opts.repeat} samples of >= ${opts.minTimeMs} ms per implementation, run back to back.  `);
-  lines.push('GFLOP/s are the best round\'s median; ratios are the median over rounds of the per-round ratio.');
+  lines.push('GFLOP/s: fastest sample over all rounds; ratios: median over rounds of the per-round ratio of fastest samples. ' +
+    'The machine is shared (other builds and tests run on the same 2 cores), so absolute figures vary from run to run; ratios are the comparison.');
   lines.push('');
   for (const t of opts.threads) {
     const pk = peaks[t] ? Math.max(...peaks[t]) : undefined;
-    if (pk) lines.push(`**${t} thread${t > 1 ? 's' : ''}**: peak FMA (bench/peak, best of rounds) ${pk.toFixed(1)} GFLOP/s`);
-    else lines.push(`**${t} thread${t > 1 ? 's' : ''}**`);
+    const head = `**${t} thread${t > 1 ? 's' : ''}** (${clockFor(t)} clock)`;
+    lines.push(pk ? `${head}: peak FMA (bench/peak, best of rounds) ${pk.toFixed(1)} GFLOP/s` : head);
     lines.push('');
     const cols = ['shape', 'neurite', ...others.map((p) => p.name), ...others.map((p) => `neurite/${p.name}`)];
     if (pk) cols.push('neurite % of peak');

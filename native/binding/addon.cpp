@@ -21,6 +21,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_pool(env, exports);
   register_loss(env, exports);
   register_optim(env, exports);
+  register_rnn(env, exports);
+  register_lstm(env, exports);
+  register_gru(env, exports);
+  register_mgu(env, exports);
   return exports;
 }
 

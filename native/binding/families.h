@@ -16,5 +16,9 @@ void register_locally_connected(Napi::Env env, Napi::Object exports);
 void register_pool(Napi::Env env, Napi::Object exports);
 void register_loss(Napi::Env env, Napi::Object exports);
 void register_optim(Napi::Env env, Napi::Object exports);
+void register_rnn(Napi::Env env, Napi::Object exports);
+void register_lstm(Napi::Env env, Napi::Object exports);
+void register_gru(Napi::Env env, Napi::Object exports);
+void register_mgu(Napi::Env env, Napi::Object exports);
 
 }  // namespace neurite

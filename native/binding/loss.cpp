@@ -64,7 +64,7 @@ Napi::Value ClassLossForward(const Napi::CallbackInfo& info) {
   Napi::Float32Array t = args.f32(2, "t");
   Napi::Float32Array out = args.f32(3, "out");
   const int64_t N = args.dim(4, "N");
-  const int64_t C = args.dim(5, "C");
+  const int64_t C = args.dim(5, "C", 1);
   const float scale = args.number(6, "scale");
   args.need(y, "y", mul_sat(N, C), "N*C");
   args.need(t, "t", N, "N");
@@ -82,7 +82,7 @@ Napi::Value ClassLossBackward(const Napi::CallbackInfo& info) {
   Napi::Float32Array t = args.f32(2, "t");
   Napi::Float32Array dy = args.f32(3, "dy");
   const int64_t N = args.dim(4, "N");
-  const int64_t C = args.dim(5, "C");
+  const int64_t C = args.dim(5, "C", 1);
   const float scale = args.number(6, "scale");
   args.need(y, "y", mul_sat(N, C), "N*C");
   args.need(t, "t", N, "N");

@@ -43,7 +43,7 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   const float beta2 = args.number(7, "beta2");
   const float eps = args.number(8, "eps");
   const float weight_decay = args.number(9, "weightDecay");
-  const int64_t step = args.dim(10, "step", 1, kMaxLen);
+  const int64_t step = args.dim(10, "step", 1, (int64_t{1} << 53) - 1);  // exact in a double
   const bool decoupled = args.boolean(11, "decoupled");
   args.need(param, "param", n, "n");
   args.need(grad, "grad", n, "n");

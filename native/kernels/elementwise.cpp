@@ -1,6 +1,7 @@
 // Elementwise kernels (see elementwise.h). Written as simple loops the compiler vectorizes at
 // the baseline ISA; large arrays are split over the thread pool.
 #include "elementwise.h"
+#include "vec_math.h"
 
 #include <algorithm>
 #include <cmath>
@@ -30,53 +31,102 @@ inline float apply_binary(BinaryOp op, float a, float b) {
   return 0.0f;
 }
 
+// out[i] = f(x[i]) over [0, n), split over the pool above kParallelGrain elements. Pointers
+// and f (with any scalar it holds) are copied into locals inside each chunk: a float captured
+// by reference could alias out[i], which would stop the loop from vectorizing.
 template <typename F>
-void map_contiguous(ThreadPool& pool, int64_t n, F f) {
-  pool.parallel_for(n, kParallelGrain, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) f(i);
+void map_unary(ThreadPool& pool, const float* x, float* out, int64_t n, F f) {
+  pool.parallel_for(n, kParallelGrain, [x, out, f](int64_t begin, int64_t end) {
+    const float* xs = x;
+    float* o = out;
+    const F fn = f;
+    for (int64_t i = begin; i < end; ++i) o[i] = fn(xs[i]);
   });
 }
 
-template <BinaryOp OP>
-void binary_same_shape(ThreadPool& pool, const float* a, const float* b, float* out, int64_t n) {
-  map_contiguous(pool, n, [&](int64_t i) { out[i] = apply_binary(OP, a[i], b[i]); });
+// dx[i] += g(x[i], y[i], dout[i]) over [0, n); same splitting and local copies as map_unary.
+template <typename G>
+void map_backward(ThreadPool& pool, const float* x, const float* y, const float* dout, float* dx,
+                  int64_t n, G g) {
+  pool.parallel_for(n, kParallelGrain, [x, y, dout, dx, g](int64_t begin, int64_t end) {
+    const float* xs = x;
+    const float* ys = y;
+    const float* gs = dout;
+    float* d = dx;
+    const G fn = g;
+    for (int64_t i = begin; i < end; ++i) d[i] += fn(xs[i], ys[i], gs[i]);
+  });
 }
 
-// The general case walks the output in row-major order with an odometer over the outer
-// dims and a tight loop over the last dim.
-void binary_strided(BinaryOp op, const float* a, const int64_t* as, const float* b,
-                    const int64_t* bs, float* out, const int64_t* shape, int rank,
-                    int64_t row_begin, int64_t row_end) {
+// One output row segment: out[j] = a[j * ai] op b[j * bi] for j < len. The common stride
+// patterns (both contiguous, one operand a broadcast scalar) get loops the compiler
+// vectorizes; anything else takes the strided loop.
+template <BinaryOp OP>
+void binary_row(const float* a, int64_t ai, const float* b, int64_t bi, float* o, int64_t len) {
+  if (ai == 1 && bi == 1) {
+    for (int64_t j = 0; j < len; ++j) o[j] = apply_binary(OP, a[j], b[j]);
+  } else if (ai == 1 && bi == 0) {
+    const float bv = b[0];
+    for (int64_t j = 0; j < len; ++j) o[j] = apply_binary(OP, a[j], bv);
+  } else if (ai == 0 && bi == 1) {
+    const float av = a[0];
+    for (int64_t j = 0; j < len; ++j) o[j] = apply_binary(OP, av, b[j]);
+  } else {
+    for (int64_t j = 0; j < len; ++j) o[j] = apply_binary(OP, a[j * ai], b[j * bi]);
+  }
+}
+
+// The general case: the output (contiguous) as rows of the last dim, each row cut into
+// `parts` segments so that a few long rows still spread over the pool. Work units
+// [unit_begin, unit_end) are (row, part) pairs in row-major order; an odometer over the outer
+// dims follows the row.
+template <BinaryOp OP>
+void binary_strided(const float* a, const int64_t* as, const float* b, const int64_t* bs,
+                    float* out, const int64_t* shape, int rank, int64_t parts,
+                    int64_t unit_begin, int64_t unit_end) {
   const int64_t inner = shape[rank - 1];
   const int64_t ai = as[rank - 1], bi = bs[rank - 1];
   int64_t idx[kMaxRank] = {0};
-  // Position the odometer at row_begin.
-  int64_t r = row_begin;
+  int64_t row = unit_begin / parts, part = unit_begin % parts;
+  int64_t r = row;
   for (int d = rank - 2; d >= 0; --d) {
     idx[d] = r % shape[d];
     r /= shape[d];
   }
-  for (int64_t row = row_begin; row < row_end; ++row) {
+  for (int64_t u = unit_begin; u < unit_end; ++u) {
     int64_t ao = 0, bo = 0;
     for (int d = 0; d < rank - 1; ++d) {
       ao += idx[d] * as[d];
       bo += idx[d] * bs[d];
     }
-    float* o = out + row * inner;
-    for (int64_t j = 0; j < inner; ++j) o[j] = apply_binary(op, a[ao + j * ai], b[bo + j * bi]);
-    for (int d = rank - 2; d >= 0; --d) {
-      if (++idx[d] < shape[d]) break;
-      idx[d] = 0;
+    const int64_t j0 = inner * part / parts, j1 = inner * (part + 1) / parts;
+    binary_row<OP>(a + ao + j0 * ai, ai, b + bo + j0 * bi, bi, out + row * inner + j0, j1 - j0);
+    if (++part == parts) {
+      part = 0;
+      ++row;
+      for (int d = rank - 2; d >= 0; --d) {
+        if (++idx[d] < shape[d]) break;
+        idx[d] = 0;
+      }
     }
   }
 }
 
-// exp of a non-positive argument only, so very negative x gives a tiny (even subnormal) result
-// instead of 1 / (1 + inf) = 0.
-inline float sigmoid(float x) {
-  const float e = std::exp(-std::fabs(x));
-  return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+template <BinaryOp OP>
+void binary_dispatch(ThreadPool& pool, const float* a, const int64_t* as, const float* b,
+                     const int64_t* bs, float* out, const int64_t* shape, int rank, int64_t n) {
+  const int64_t inner = shape[rank - 1];
+  const int64_t rows = n / inner;
+  // Segments of at least kParallelGrain / 2 elements; units of about kParallelGrain.
+  const int64_t parts = std::max<int64_t>(1, inner / (kParallelGrain / 2));
+  const int64_t seg = inner / parts;
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(seg, 1));
+  pool.parallel_for(rows * parts, grain, [&](int64_t begin, int64_t end) {
+    binary_strided<OP>(a, as, b, bs, out, shape, rank, parts, begin, end);
+  });
 }
+
+inline float sigmoid(float x) { return sigmoid_f(x); }
 
 inline float softplus(float x) {
   // log(1 + e^x) without overflow for large x and without losing precision for small x.
@@ -93,32 +143,36 @@ void binary_forward(ThreadPool& pool, BinaryOp op, const float* a, const int64_t
     if (shape[d] == 0) return;
   int64_t n = 1;
   for (int d = 0; d < rank; ++d) n *= shape[d];
-  if (rank == 0) {
+  // Coalesce: drop size-1 dims and merge a dim into the next one wherever both operands
+  // step through them as one (stride[d-1] == stride[d] * shape[d]); a broadcast over a
+  // whole block of dims becomes one stride-0 dim. Long inner rows vectorize and split well.
+  int64_t sh[kMaxRank], sa[kMaxRank], sb[kMaxRank];
+  int r = 0;
+  for (int d = 0; d < rank; ++d) {
+    if (shape[d] == 1) continue;
+    if (r > 0 && sa[r - 1] == a_strides[d] * shape[d] && sb[r - 1] == b_strides[d] * shape[d]) {
+      sh[r - 1] *= shape[d];
+      sa[r - 1] = a_strides[d];
+      sb[r - 1] = b_strides[d];
+    } else {
+      sh[r] = shape[d];
+      sa[r] = a_strides[d];
+      sb[r] = b_strides[d];
+      ++r;
+    }
+  }
+  if (r == 0) {
     out[0] = apply_binary(op, a[0], b[0]);
     return;
   }
-  bool contiguous = true;
-  int64_t expect = 1;
-  for (int d = rank - 1; d >= 0; --d) {
-    if (shape[d] != 1 && (a_strides[d] != expect || b_strides[d] != expect)) contiguous = false;
-    expect *= shape[d];
+  switch (op) {
+    case BinaryOp::Add: return binary_dispatch<BinaryOp::Add>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Sub: return binary_dispatch<BinaryOp::Sub>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Mul: return binary_dispatch<BinaryOp::Mul>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Div: return binary_dispatch<BinaryOp::Div>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Max: return binary_dispatch<BinaryOp::Max>(pool, a, sa, b, sb, out, sh, r, n);
+    case BinaryOp::Min: return binary_dispatch<BinaryOp::Min>(pool, a, sa, b, sb, out, sh, r, n);
   }
-  if (contiguous) {
-    switch (op) {
-      case BinaryOp::Add: return binary_same_shape<BinaryOp::Add>(pool, a, b, out, n);
-      case BinaryOp::Sub: return binary_same_shape<BinaryOp::Sub>(pool, a, b, out, n);
-      case BinaryOp::Mul: return binary_same_shape<BinaryOp::Mul>(pool, a, b, out, n);
-      case BinaryOp::Div: return binary_same_shape<BinaryOp::Div>(pool, a, b, out, n);
-      case BinaryOp::Max: return binary_same_shape<BinaryOp::Max>(pool, a, b, out, n);
-      case BinaryOp::Min: return binary_same_shape<BinaryOp::Min>(pool, a, b, out, n);
-    }
-  }
-  const int64_t inner = shape[rank - 1];
-  const int64_t rows = inner == 0 ? 0 : n / inner;
-  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(inner, 1));
-  pool.parallel_for(rows, grain, [&](int64_t begin, int64_t end) {
-    binary_strided(op, a, a_strides, b, b_strides, out, shape, rank, begin, end);
-  });
 }
 
 void unbroadcast_sum(const float* dout, const int64_t* shape, int rank, float* dx,
@@ -157,27 +211,28 @@ void unary_forward(ThreadPool& pool, UnaryOp op, const float* x, float* out, int
                    float alpha) noexcept {
   switch (op) {
     case UnaryOp::Relu:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = x[i] > 0.0f ? x[i] : (x[i] != x[i] ? x[i] : 0.0f); });
+      // v <= 0 is false for NaN, so NaN passes through.
+      return map_unary(pool, x, out, n, [](float v) { return v <= 0.0f ? 0.0f : v; });
     case UnaryOp::LeakyRelu:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = x[i] > 0.0f ? x[i] : alpha * x[i]; });
+      return map_unary(pool, x, out, n, [alpha](float v) { return pick(v > 0.0f, v, alpha * v); });
     case UnaryOp::Sigmoid:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = sigmoid(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return sigmoid_f(v); });
     case UnaryOp::Tanh:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::tanh(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return tanh_f(v); });
     case UnaryOp::Exp:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::exp(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return exp_f(v); });
     case UnaryOp::Log:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::log(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return std::log(v); });
     case UnaryOp::Abs:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::fabs(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return std::fabs(v); });
     case UnaryOp::Sqrt:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = std::sqrt(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return std::sqrt(v); });
     case UnaryOp::Square:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = x[i] * x[i]; });
+      return map_unary(pool, x, out, n, [](float v) { return v * v; });
     case UnaryOp::Neg:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = -x[i]; });
+      return map_unary(pool, x, out, n, [](float v) { return -v; });
     case UnaryOp::Softplus:
-      return map_contiguous(pool, n, [&](int64_t i) { out[i] = softplus(x[i]); });
+      return map_unary(pool, x, out, n, [](float v) { return softplus(v); });
   }
 }
 
@@ -185,38 +240,50 @@ void unary_backward(ThreadPool& pool, UnaryOp op, const float* x, const float* y
                     const float* dout, float* dx, int64_t n, float alpha) noexcept {
   switch (op) {
     case UnaryOp::Relu:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += x[i] > 0.0f ? dout[i] : 0.0f; });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float v, float, float g) { return v > 0.0f ? g : 0.0f; });
     case UnaryOp::LeakyRelu:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i]; });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [alpha](float v, float, float g) { return pick(v > 0.0f, g, alpha * g); });
     case UnaryOp::Sigmoid:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * y[i] * (1.0f - y[i]); });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float, float s, float g) { return g * s * (1.0f - s); });
     case UnaryOp::Tanh:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * (1.0f - y[i] * y[i]); });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float, float t, float g) { return g * (1.0f - t * t); });
     case UnaryOp::Exp:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * y[i]; });
+      return map_backward(pool, x, y, dout, dx, n, [](float, float e, float g) { return g * e; });
     case UnaryOp::Log:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] / x[i]; });
+      return map_backward(pool, x, y, dout, dx, n, [](float v, float, float g) { return g / v; });
     case UnaryOp::Abs:
-      return map_contiguous(pool, n, [&](int64_t i) {
-        dx[i] += x[i] > 0.0f ? dout[i] : (x[i] < 0.0f ? -dout[i] : 0.0f);
+      return map_backward(pool, x, y, dout, dx, n, [](float v, float, float g) {
+        return pick(v > 0.0f, g, pick(v < 0.0f, -g, 0.0f));
       });
     case UnaryOp::Sqrt:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * 0.5f / y[i]; });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float, float r, float g) { return g * 0.5f / r; });
     case UnaryOp::Square:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * 2.0f * x[i]; });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float v, float, float g) { return g * 2.0f * v; });
     case UnaryOp::Neg:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] -= dout[i]; });
+      return map_backward(pool, x, y, dout, dx, n, [](float, float, float g) { return -g; });
     case UnaryOp::Softplus:
-      return map_contiguous(pool, n, [&](int64_t i) { dx[i] += dout[i] * sigmoid(x[i]); });
+      return map_backward(pool, x, y, dout, dx, n,
+                          [](float v, float, float g) { return g * sigmoid_f(v); });
   }
 }
 
 void scale(ThreadPool& pool, const float* x, float alpha, float* out, int64_t n) noexcept {
-  map_contiguous(pool, n, [&](int64_t i) { out[i] = alpha * x[i]; });
+  map_unary(pool, x, out, n, [alpha](float v) { return alpha * v; });
 }
 
 void axpy(ThreadPool& pool, float alpha, const float* x, float* y, int64_t n) noexcept {
-  map_contiguous(pool, n, [&](int64_t i) { y[i] += alpha * x[i]; });
+  pool.parallel_for(n, kParallelGrain, [alpha, x, y](int64_t begin, int64_t end) {
+    const float a = alpha;
+    const float* xs = x;
+    float* ys = y;
+    for (int64_t i = begin; i < end; ++i) ys[i] += a * xs[i];
+  });
 }
 
 void bias_add_forward(ThreadPool& pool, float* out, const float* bias, int64_t M,

@@ -3,8 +3,11 @@
 #include "../kernels/elementwise.h"
 #include "../kernels/reduce.h"
 #include "../kernels/softmax.h"
+#include "../kernels/vec_math.h"
 
+#include <cfloat>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "check.h"
@@ -59,4 +62,53 @@ TEST(reduce_sum_middle_axis) {
       for (int j = 0; j < N; ++j) s += x[(o * N + j) * I + i];
       CHECK_NEAR(out[o * I + i], s / N, 1e-6);
     }
+}
+
+// The vectorizable exp/sigmoid/tanh against double precision on a sweep of each range
+// (plus the special values), within the error vec_math.h states. Under the sanitizer build
+// this also runs their bit manipulation through UBSan.
+TEST(vec_math_error_bounds) {
+  struct Fn {
+    const char* name;
+    float (*f)(float);
+    double (*exact)(double);
+    float lo, hi, max_ulp;
+  };
+  const Fn fns[] = {
+      {"exp", neurite::exp_f, [](double x) { return std::exp(x); }, -110.0f, 90.0f, 2.0f},
+      {"sigmoid", neurite::sigmoid_f, [](double x) { return 1.0 / (1.0 + std::exp(-x)); }, -110.0f, 40.0f, 4.0f},
+      {"tanh", neurite::tanh_f, [](double x) { return std::tanh(x); }, -12.0f, 12.0f, 4.0f},
+  };
+  for (const Fn& fn : fns) {
+    int bad = 0;
+    // 2^16 points across the range, then 2^12 of small magnitude (log-spaced, both signs).
+    std::vector<float> xs;
+    for (int i = 0; i < (1 << 16); ++i) xs.push_back(fn.lo + (fn.hi - fn.lo) * (i / 65536.0f));
+    for (int i = 0; i < (1 << 12); ++i) xs.push_back((i % 2 ? -1.0f : 1.0f) * 1e-8f * std::pow(1.005f, i / 2));
+    for (const float x : xs) {
+      const double e = fn.exact(x);
+      const float y = fn.f(x);
+      const float e32 = static_cast<float>(e);
+      bool ok;
+      if (std::isinf(e32)) {
+        ok = y == e32;
+      } else if (std::fabs(e) >= FLT_MIN) {
+        const double ulp = std::nextafter(std::fabs(e32), INFINITY) - std::fabs(e32);
+        ok = std::fabs(y - e) <= fn.max_ulp * ulp;
+      } else {
+        ok = std::fabs(y - e) <= 2e-45;
+      }
+      if (!ok && bad++ < 3) std::fprintf(stderr, "%s(%.9g) = %.9g, exact %.9g\n", fn.name, x, y, e);
+    }
+    CHECK(bad == 0);
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    CHECK(std::isnan(fn.f(nan)));
+  }
+  CHECK(neurite::exp_f(INFINITY) == INFINITY);
+  CHECK(neurite::exp_f(-INFINITY) == 0.0f);
+  CHECK(neurite::sigmoid_f(INFINITY) == 1.0f);
+  CHECK(neurite::sigmoid_f(-INFINITY) == 0.0f);
+  CHECK(neurite::tanh_f(INFINITY) == 1.0f);
+  CHECK(neurite::tanh_f(-INFINITY) == -1.0f);
+  CHECK(neurite::tanh_f(-0.0f) == 0.0f && std::signbit(neurite::tanh_f(-0.0f)));
 }

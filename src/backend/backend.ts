@@ -18,6 +18,10 @@ import { IM2COL_KERNELS, type Im2colKernels } from './interface/im2col';
 import { CONV_KERNELS, type ConvKernels } from './interface/conv';
 import { LOCALLY_CONNECTED_KERNELS, type LocallyConnectedKernels } from './interface/locally_connected';
 import { POOL_KERNELS, type PoolKernels } from './interface/pool';
+import { RNN_KERNELS, type RnnKernels } from './interface/rnn';
+import { LSTM_KERNELS, type LstmKernels } from './interface/lstm';
+import { GRU_KERNELS, type GruKernels } from './interface/gru';
+import { MGU_KERNELS, type MguKernels } from './interface/mgu';
 
 export type BackendName = 'native' | 'js';
 
@@ -26,6 +30,7 @@ export interface Kernels
 export interface Kernels extends LossKernels {}
 export interface Kernels extends OptimKernels {}
 export interface Kernels extends Im2colKernels, ConvKernels, LocallyConnectedKernels, PoolKernels {}
+export interface Kernels extends RnnKernels, LstmKernels, GruKernels, MguKernels {}
 
 export interface Backend extends Kernels {
   readonly name: BackendName;
@@ -44,4 +49,8 @@ export const KERNEL_NAMES = Object.keys({
   ...POOL_KERNELS,
   ...LOSS_KERNELS,
   ...OPTIM_KERNELS,
+  ...RNN_KERNELS,
+  ...LSTM_KERNELS,
+  ...GRU_KERNELS,
+  ...MGU_KERNELS,
 } satisfies Record<keyof Kernels, true>) as (keyof Kernels)[];

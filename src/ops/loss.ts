@@ -89,6 +89,7 @@ function classLoss(fn: string, kind: ClassLoss, y: Tensor, t: Tensor, options: L
   const reduction = checkReduction(fn, options?.reduction);
   if (y.rank !== 2) throw new RangeError(`${fn}: input must be 2-D (N, C), got ${formatShape(y.shape)}`);
   const [N, C] = y.shape as [number, number];
+  if (C < 1) throw new RangeError(`${fn}: input must have at least one class column, got ${formatShape(y.shape)}`);
   if (t.rank !== 1 || t.shape[0] !== N) {
     throw new RangeError(`${fn}: target must hold one class index per row, shape [${N}], got ${formatShape(t.shape)}`);
   }
@@ -115,8 +116,17 @@ export const hingeLoss = (y: Tensor, t: Tensor, options?: LossOptions): Tensor =
 export const squaredHingeLoss = (y: Tensor, t: Tensor, options?: LossOptions): Tensor =>
   pointwise('squaredHingeLoss', PointwiseLoss.squaredHinge, y, t, options);
 /** -(t log y + (1 - t) log(1 - y)), y a probability in [0, 1] (e.g. after sigmoid). */
-export const binaryCrossEntropy = (y: Tensor, t: Tensor, options?: LossOptions): Tensor =>
-  pointwise('binaryCrossEntropy', PointwiseLoss.binaryCrossEntropy, y, t, options);
+export function binaryCrossEntropy(y: Tensor, t: Tensor, options?: LossOptions): Tensor {
+  if (y instanceof Tensor) {
+    const d = y.data;
+    for (let i = 0; i < d.length; i++) {
+      if (!(d[i]! >= 0 && d[i]! <= 1)) {
+        throw new RangeError(`binaryCrossEntropy: input must hold probabilities in [0, 1], got ${d[i]} at ${i} (for logits use binaryCrossEntropyWithLogits)`);
+      }
+    }
+  }
+  return pointwise('binaryCrossEntropy', PointwiseLoss.binaryCrossEntropy, y, t, options);
+}
 /** binaryCrossEntropy(sigmoid(y), t), computed stably from the logits y. */
 export const binaryCrossEntropyWithLogits = (y: Tensor, t: Tensor, options?: LossOptions): Tensor =>
   pointwise('binaryCrossEntropyWithLogits', PointwiseLoss.binaryCrossEntropyWithLogits, y, t, options);

@@ -203,6 +203,9 @@ export abstract class Optimizer<O extends { lr: number } = { lr: number }> {
     if (!sd || typeof sd !== 'object' || !sd.config || !sd.state) {
       throw new TypeError(`${cls}.loadStateDict: expected { config, state }, got ${describe(sd)}`);
     }
+    if (sd.config.type !== undefined && sd.config.type !== cls) {
+      throw new RangeError(`${cls}.loadStateDict: the state was saved by ${String(sd.config.type)}, not ${cls}`);
+    }
     const groups = sd.config.paramGroups;
     if (!Array.isArray(groups) || groups.length !== this.paramGroups.length) {
       throw new RangeError(`${cls}.loadStateDict: saved state has ${Array.isArray(groups) ? groups.length : 'no'} parameter groups, this optimizer has ${this.paramGroups.length}`);

@@ -8,14 +8,17 @@
  * One step: zero the gradients, forward, loss, backward, optional gradient clipping,
  * optimizer.step() (which applies L1/L2 penalties and max-norm; see optim/optimizer.ts).
  */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { noGrad } from '../autograd';
+import { loadCheckpoint, saveCheckpoint } from '../io/checkpoint';
 import { acquire } from '../memory';
 import * as losses from '../ops/loss';
 import type { Module } from '../nn/module';
 import { clipGradNorm, clipGradValue } from '../optim/clip';
 import type { Optimizer } from '../optim/optimizer';
 import type { LRScheduler } from '../optim/scheduler';
-import { defaultRandom, manualSeed } from '../random';
+import { defaultRandom, manualSeed, type RandomState } from '../random';
 import { tidy } from '../scope';
 import { describe, formatShape, Tensor } from '../tensor';
 import { checkBatch, checkData, epochOrder, gatherRows, isTensorPair, knownBatchCount, type Batch, type FitData } from './data';
@@ -45,6 +48,8 @@ export interface BatchInfo {
   loss: number;
   /** Samples in this batch. */
   size: number;
+  /** Running means over the epoch so far: loss and each metric (accuracy, ...). */
+  logs: Record<string, number>;
   /** Training samples per second so far this epoch. */
   samplesPerSecond: number;
 }
@@ -112,6 +117,50 @@ export interface FitOptions {
   clipGradValue?: number;
   /** Stepped once after every epoch. */
   scheduler?: LRScheduler;
+  /** Save a checkpoint (model, optimizer, generator and loop state) after epochs. */
+  checkpoint?: CheckpointOptions;
+  /**
+   * Continue from a checkpoint (a file, or a directory holding checkpoint.safetensors) saved
+   * by fit with the same model, optimizer and data: training resumes at the epoch after the
+   * saved one and, on the same backend, ends with the same weights as an uninterrupted run.
+   * `seed` is ignored then (the generator's state comes from the checkpoint).
+   */
+  resumeFrom?: string;
+}
+
+export interface CheckpointOptions {
+  /** Directory for `checkpoint.safetensors`, replaced atomically on every save. */
+  dir: string;
+  /** Save every this many epochs (default 1); the last epoch is always saved. */
+  every?: number;
+}
+
+/** File name of fit's checkpoint inside CheckpointOptions.dir. */
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+
+/** What fit keeps in a checkpoint's `extra` besides model, optimizer and generator. */
+interface LoopState {
+  history: EpochInfo[];
+  scheduler: { lastEpoch: number } | null;
+  earlyStopping: { best: number | null; bestEpoch: number; wait: number };
+  /** The data source's own generator state, when it has getState()/setState() (a DataLoader). */
+  data: RandomState | null;
+}
+
+interface StatefulSource {
+  getState(): RandomState;
+  setState(state: RandomState): void;
+}
+
+function isStateful(data: unknown): data is StatefulSource {
+  return typeof (data as StatefulSource).getState === 'function' && typeof (data as StatefulSource).setState === 'function';
+}
+
+function checkpointPath(fn: string, where: string): string {
+  if (typeof where !== 'string' || where === '') throw new TypeError(`${fn}: resumeFrom must be a path, got ${describe(where)}`);
+  const path = existsSync(where) && statSync(where).isDirectory() ? join(where, CHECKPOINT_FILE) : where;
+  if (!existsSync(path)) throw new RangeError(`${fn}: no checkpoint at ${path}`);
+  return path;
 }
 
 export interface History {
@@ -239,11 +288,31 @@ export async function fit(model: Module, data: FitData, options: FitOptions): Pr
   const callbacks = options.callbacks ?? {};
   const signal = options.signal;
   const es = options.earlyStopping;
-  if (options.seed !== undefined) manualSeed(options.seed);
+  const save = options.checkpoint;
+  if (save !== undefined && (save === null || typeof save !== 'object' || typeof save.dir !== 'string')) {
+    throw new TypeError(`fit: checkpoint must be { dir: string, every?: number }, got ${describe(save)}`);
+  }
+  const saveEvery = positiveInt(fn, 'checkpoint.every', save?.every, 1);
   const params = model.parameters();
 
   const history: History = { epochs: [], stopReason: 'completed' };
-  let best = Infinity, bestEpoch = -1, wait = 0;
+  let best = Infinity, bestEpoch = -1, wait = 0, startEpoch = 0, steps = 0;
+  if (options.resumeFrom !== undefined) {
+    const state = loadCheckpoint(checkpointPath(fn, options.resumeFrom), { model, optimizer });
+    const loop = state.extra as Partial<LoopState>;
+    startEpoch = state.epoch;
+    steps = state.step;
+    history.epochs = Array.isArray(loop.history) ? loop.history : [];
+    if (loop.scheduler && options.scheduler) options.scheduler.loadStateDict(loop.scheduler);
+    if (loop.earlyStopping) {
+      best = loop.earlyStopping.best ?? Infinity;
+      bestEpoch = loop.earlyStopping.bestEpoch;
+      wait = loop.earlyStopping.wait;
+    }
+    if (loop.data && isStateful(data)) data.setState(loop.data);
+  } else if (options.seed !== undefined) {
+    manualSeed(options.seed);
+  }
   let bestWeights: Float32Array[] | null = null;
   const monitor = es?.monitor ?? 'valLoss';
   const sign = (es?.mode ?? (monitor.toLowerCase().includes('accuracy') ? 'max' : 'min')) === 'max' ? -1 : 1;
@@ -258,6 +327,7 @@ export async function fit(model: Module, data: FitData, options: FitOptions): Pr
     if (options.clipGradValue !== undefined) clipGradValue(params, options.clipGradValue);
     if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
     optimizer.step();
+    steps++;
     const value = loss.item();
     accumulate(running, metrics, value, out, batch.y);
     return value;
@@ -265,7 +335,7 @@ export async function fit(model: Module, data: FitData, options: FitOptions): Pr
 
   let running: Running = { loss: 0, samples: 0, metrics: [] };
   model.train();
-  for (let epoch = 0; epoch < epochs; epoch++) {
+  for (let epoch = startEpoch; epoch < epochs; epoch++) {
     if (signal?.aborted) { history.stopReason = 'aborted'; break; }
     await callbacks.onEpochBegin?.(epoch);
     running = { loss: 0, samples: 0, metrics: metrics.map(() => 0) };
@@ -274,7 +344,10 @@ export async function fit(model: Module, data: FitData, options: FitOptions): Pr
     let lastLoss = NaN;
     const count = await forEachBatch(fn, data, batchSize, shuffle, (b) => { lastLoss = train(b); }, async (index, size) => {
       const seconds = (performance.now() - started) / 1000;
-      await callbacks.onBatchEnd?.({ epoch, batch: index, batches, loss: lastLoss, size, samplesPerSecond: running.samples / Math.max(seconds, 1e-9) });
+      if (callbacks.onBatchEnd) {
+        const logs = summarize(running, metrics, '');
+        await callbacks.onBatchEnd({ epoch, batch: index, batches, loss: lastLoss, size, logs, samplesPerSecond: running.samples / Math.max(seconds, 1e-9) });
+      }
       await nextTick();
       return !signal?.aborted;
     });
@@ -292,6 +365,7 @@ export async function fit(model: Module, data: FitData, options: FitOptions): Pr
     history.epochs.push(info);
     options.scheduler?.step();
     await callbacks.onEpochEnd?.(info);
+    let stop = false;
     if (es) {
       const value = logs[monitor];
       if (value === undefined) {
@@ -304,9 +378,19 @@ export async function fit(model: Module, data: FitData, options: FitOptions): Pr
         if (es.restoreBest) bestWeights = params.map((p) => Float32Array.from(p.data));
       } else if (++wait > (es.patience ?? 0)) {
         history.stopReason = 'earlyStopping';
-        break;
+        stop = true;
       }
     }
+    if (save && ((epoch + 1) % saveEvery === 0 || epoch + 1 === epochs || stop)) {
+      const loop: LoopState = {
+        history: history.epochs,
+        scheduler: options.scheduler ? { lastEpoch: options.scheduler.lastEpoch } : null,
+        earlyStopping: { best: Number.isFinite(best) ? best : null, bestEpoch, wait },
+        data: isStateful(data) ? data.getState() : null,
+      };
+      saveCheckpoint(join(save.dir, CHECKPOINT_FILE), { model, optimizer, epoch: epoch + 1, step: steps, extra: loop as unknown as Record<string, unknown> });
+    }
+    if (stop) break;
   }
   if (es && bestEpoch >= 0) {
     history.bestEpoch = bestEpoch;

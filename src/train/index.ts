@@ -1,6 +1,6 @@
 /** Training loop, metrics and the data contract (see README.md here). */
 export {
-  fit, evaluate, predict,
+  fit, evaluate, predict, CHECKPOINT_FILE, type CheckpointOptions,
   type FitOptions, type EvaluateOptions, type PredictOptions, type History, type Callbacks, type BatchInfo,
   type EpochInfo, type EarlyStoppingOptions, type LossSpec, type LossFn, type LossName,
 } from './fit';

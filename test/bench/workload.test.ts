@@ -33,6 +33,16 @@ describe('bench harness', () => {
     const c = counting();
     expect(() => measure(c.workload, { repeat: 0 })).toThrow(RangeError);
     expect(() => measure(c.workload, { minTimeMs: NaN })).toThrow(RangeError);
+    expect(() => measure(c.workload, { clock: 'tsc' as 'cpu' })).toThrow(/clock must be 'wall' or 'cpu'/);
+  });
+
+  it('times by CPU time on request', () => {
+    // Busy work: CPU time advances with it, so calibration ends and samples are positive.
+    const w: Workload = { name: 'spin', setup: () => () => { let x = 0; for (let i = 0; i < 20000; i++) x += Math.sqrt(i); if (x < 0) throw new Error(); } };
+    const m = measure(w, { repeat: 3, minTimeMs: 2, clock: 'cpu' });
+    expect(m.samplesMs).toHaveLength(3);
+    expect(m.medianMs).toBeGreaterThan(0);
+    expect(m.callsPerSample).toBeGreaterThanOrEqual(1);
   });
 
   it('compareBackends sets up once per backend, on that backend, and restores the active one', () => {

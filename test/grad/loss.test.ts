@@ -82,5 +82,8 @@ describe.each(BACKEND_NAMES)('losses on %s', (name) => {
     expect(() => crossEntropy(tensor([1, 2]), tensor([0]))).toThrow(/2-D/);
     expect(() => mseLoss(tensor([1]), tensor([1]), { reduction: 'none' as 'sum' })).toThrow(/reduction/);
     expect(() => pseudoHuberLoss(tensor([1]), tensor([1]), { delta: 0 })).toThrow(/delta/);
+    expect(() => binaryCrossEntropy(tensor([0.5, 1.5]), tensor([0, 1]))).toThrow(/probabilities in \[0, 1\], got 1.5 at 1/);
+    expect(binaryCrossEntropy(tensor([0, 1]), tensor([0, 1])).item()).toBe(0);
+    expect(binaryCrossEntropy(tensor([0]), tensor([1])).item()).toBe(100); // log clamped at -100, as PyTorch
   });
 });

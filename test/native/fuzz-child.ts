@@ -58,7 +58,9 @@ function validCall(spec: BindingSpec): fc.Arbitrary<Call> {
     spec.fix?.(named, rnd);
     const args = spec.args.map((a) => {
       if (a.kind !== 'f32') return named[a.name];
-      return (named[a.name] = buffer(a.length(named) + Math.floor(rnd() * 4), rnd));
+      const buf = buffer(a.length(named) + Math.floor(rnd() * 4), rnd);
+      a.fill?.(buf, named, rnd);
+      return (named[a.name] = buf);
     });
     return { spec, named, args, label: 'valid', expect: { kind: 'succeed' } as Expectation };
   });
@@ -105,9 +107,10 @@ function mutations(a: ArgSpec): Mutation[] {
           },
           expect: typeError,
         })),
-        { label: 'one element short', value: (need) => new Float32Array(Math.max(0, need - 1)), expect: (x, need) => (need > 0 ? rangeError(x) : either) },
-        { label: 'empty', value: () => new Float32Array(0), expect: (x, need) => (need > 0 ? rangeError(x) : either) },
-        { label: 'detached', value: (need) => detached(need + 2), expect: (x, need) => (need > 0 ? rangeError(x) : either) },
+        // An optional buffer (emptyOk) takes an empty array as "absent".
+        { label: 'one element short', value: (need) => new Float32Array(Math.max(0, need - 1)), expect: (x, need) => (need > 1 || (need === 1 && !a.emptyOk) ? rangeError(x) : either) },
+        { label: 'empty', value: () => new Float32Array(0), expect: (x, need) => (need > 0 && !a.emptyOk ? rangeError(x) : either) },
+        { label: 'detached', value: (need) => detached(need + 2), expect: (x, need) => (need > 0 && !a.emptyOk ? rangeError(x) : either) },
         {
           label: 'offset view', value: (need, cur) => {
             const base = new Float32Array((cur as Float32Array).length + 3);

@@ -109,6 +109,7 @@ describe.each(BACKEND_NAMES)('optimizers on %s', (name) => {
     o1.step(); o2.step();
     ps1.forEach((p, i) => expect(Array.from(ps2[i]!.data)).toEqual(Array.from(p.data)));
     expect(() => o2.loadStateDict({ config: sd.config, state: { '7.exp_avg': tensor([1]) } })).toThrow(/unexpected state key/);
+    expect(() => new SGD(make()).loadStateDict(sd)).toThrow(/saved by Adam, not SGD/);
   });
 
   it('optimizer state survives tidy()', () => {

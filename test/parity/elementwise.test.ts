@@ -9,6 +9,9 @@
  * - axpy and the broadcast gradient unbroadcastSum (float sums of up to S terms of size <= 1):
  *   |a - e| <= 1e-6 |e| + 1.2e-7 * S.
  * NaN must meet NaN and an infinity must meet the same infinity.
+ * The native exp, sigmoid and tanh (native/kernels/vec_math.h) are also held to their stated
+ * maximum errors over a dense sweep: exp <= 2 ulp, sigmoid <= 4 ulp, tanh <= 4 ulp for normal
+ * results, and under 2e-45 absolute for subnormal ones.
  */
 import { describe, expect, it } from 'vitest';
 import { BinaryOp, UnaryOp } from '../../src/backend/interface/elementwise';
@@ -306,5 +309,48 @@ describe('elementwise native results do not depend on the thread count', () => {
       native().biasAddBackward(dout, db, 389, 521);
       return Float32Array.from([...d0, ...d1, ...s, ...y, ...o, ...db]);
     });
+  });
+});
+
+describe('native exp, sigmoid and tanh stay within their documented error (native/kernels/vec_math.h)', () => {
+  const FLT_MIN = 1.1754943508222875e-38;
+  /** Spacing of float32 values at |v| (the ulp), for normal v. */
+  const ulp = (v: number): number => {
+    const f = new Float32Array([Math.abs(v)]);
+    const i = new Int32Array(f.buffer);
+    const below = f[0]!;
+    i[0]! += 1;
+    return f[0]! - below;
+  };
+  const cases = [
+    { op: 'exp' as const, f: Math.exp, lo: -110, hi: 90, maxUlp: 2 },
+    { op: 'sigmoid' as const, f: (x: number) => 1 / (1 + Math.exp(-x)), lo: -110, hi: 40, maxUlp: 4 },
+    { op: 'tanh' as const, f: Math.tanh, lo: -12, hi: 12, maxUlp: 4 },
+  ];
+  it.each(cases)('$op <= $maxUlp ulp on a dense sweep', ({ op, f, lo, hi, maxUlp }) => {
+    const n = 1 << 20;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) x[i] = lo + ((hi - lo) * i) / n;
+    // Small magnitudes too, where tanh switches to its polynomial.
+    for (let i = 0; i < 8192; i++) x[i] = (i % 2 ? -1 : 1) * 1e-8 * Math.pow(1.002, i);
+    const y = new Float32Array(n);
+    kernels('native').unaryForward(UNARY_CODES[op], x, y, n, 0);
+    let worst = 0, at = 0;
+    for (let i = 0; i < n; i++) {
+      const e = f(x[i]!);
+      if (!Number.isFinite(Math.fround(e))) {
+        // The correctly rounded result overflows: the kernel must give that infinity.
+        if (y[i] !== Math.fround(e)) throw new Error(`${op}(${x[i]}) = ${y[i]}, expected ${Math.fround(e)}`);
+        continue;
+      }
+      const err = Math.abs(y[i]! - e);
+      const bound = Math.abs(e) >= FLT_MIN ? maxUlp * ulp(e) : 2e-45;
+      if (!(err <= bound)) throw new Error(`${op}(${x[i]}) = ${y[i]}, exact ${e}: error ${err} > ${bound}`);
+      if (Math.abs(e) >= FLT_MIN) {
+        const u = err / ulp(e);
+        if (u > worst) { worst = u; at = x[i]!; }
+      }
+    }
+    expect(worst, `worst at x=${at}`).toBeLessThanOrEqual(maxUlp);
   });
 });

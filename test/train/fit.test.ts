@@ -1,9 +1,12 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adam, CrossEntropyLoss, Dropout, Linear, ReLU, SGD, Sequential, evaluate, fit, getBackend, manualSeed, memoryStats,
-  predict, randNormal, setBackend, tensor, type Tensor,
+  Adam, CrossEntropyLoss, DataLoader, Dropout, Linear, ReLU, SGD, Sequential, StepLR, evaluate, fit, getBackend, manualSeed,
+  memoryStats, predict, randNormal, setBackend, tensor, type Tensor,
 } from '../../src/index';
-import type { Batch } from '../../src/train/index';
+import { CHECKPOINT_FILE, type Batch } from '../../src/train/index';
 import { BACKEND_NAMES } from '../helpers/backends';
 
 /** Three Gaussian blobs in 2-D, labels 0..2. */
@@ -40,7 +43,15 @@ describe.each(BACKEND_NAMES)('fit on %s', (name) => {
     const history = await fit(model, train, {
       loss: 'crossEntropy', optimizer: new Adam(model.parameters(), { lr: 0.02 }), epochs: 5, batchSize: 32,
       metrics: ['accuracy'], validation: test, seed: 4,
-      callbacks: { onBatchEnd: (b) => { batches.push(b.batch); expect(b.batches).toBe(19); expect(b.samplesPerSecond).toBeGreaterThan(0); } },
+      callbacks: {
+        onBatchEnd: (b) => {
+          batches.push(b.batch);
+          expect(b.batches).toBe(19);
+          expect(b.samplesPerSecond).toBeGreaterThan(0);
+          expect(b.logs.accuracy).toBeGreaterThanOrEqual(0);
+          if (b.batch === 0) expect(b.logs.loss).toBeCloseTo(b.loss, 6);
+        },
+      },
     });
     expect(history.stopReason).toBe('completed');
     expect(history.epochs).toHaveLength(5);
@@ -149,6 +160,23 @@ describe('fit (event loop, abort, early stopping, data sources)', () => {
     await expect(fit(model, { x, y }, { loss: 'nope' as 'mseLoss', optimizer: new Adam(model.parameters()) })).rejects.toThrow(/unknown loss/);
   });
 
+  it('clips gradients before each step (by value and by global norm)', async () => {
+    const data = blobs(30, 5);
+    const change = async (clip: { clipGradValue?: number; clipGradNorm?: number }) => {
+      const model = mlp(6);
+      const before = model.parameters().map((p) => Float32Array.from(p.data));
+      await fit(model, data, { loss: 'crossEntropy', optimizer: new SGD(model.parameters(), { lr: 1 }), batchSize: 30, ...clip });
+      return model.parameters().flatMap((p, i) => Array.from(p.data, (v, k) => v - before[i]![k]!));
+    };
+    const byValue = await change({ clipGradValue: 1e-3 });
+    expect(Math.max(...byValue.map(Math.abs))).toBeLessThanOrEqual(1e-3 * 1.001);
+    expect(Math.max(...byValue.map(Math.abs))).toBeGreaterThan(0.9e-3);
+    const byNorm = await change({ clipGradNorm: 0.01 });
+    expect(Math.hypot(...byNorm)).toBeCloseTo(0.01, 4);
+    const unclipped = await change({});
+    expect(Math.hypot(...unclipped)).toBeGreaterThan(0.05);
+  });
+
   it('reuses buffers: a second epoch allocates no new memory', async () => {
     const model = mlp(1);
     const data = blobs(320, 1);
@@ -158,5 +186,66 @@ describe('fit (event loop, abort, early stopping, data sources)', () => {
       callbacks: { onEpochEnd: () => { allocated.push(memoryStats().allocatedBytes); } },
     });
     expect(allocated[2]).toBe(allocated[1]);
+  });
+});
+
+describe('fit checkpoints', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const tmp = () => {
+    const d = mkdtempSync(join(tmpdir(), 'neurite-fit-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('resuming from a checkpoint ends with the same weights as an uninterrupted run', async () => {
+    const data = blobs(120, 9);
+    const setup = () => {
+      const model = mlp(4, 0.2);
+      const optimizer = new Adam(model.parameters(), { lr: 0.01 });
+      return { model, optimizer, scheduler: new StepLR(optimizer, { stepSize: 1, gamma: 0.5 }) };
+    };
+    const weights = (m: Sequential) => m.parameters().map((p) => Array.from(p.data));
+    for (const source of ['pair', 'loader'] as const) {
+      const makeData = () => (source === 'pair' ? data : new DataLoader(data.x, data.y, { batchSize: 16, shuffle: true, seed: 3 }));
+      const full = setup();
+      const hFull = await fit(full.model, makeData(), { loss: 'crossEntropy', optimizer: full.optimizer, scheduler: full.scheduler, epochs: 4, batchSize: 16, seed: 11 });
+
+      const dir = tmp();
+      const first = setup();
+      await fit(first.model, makeData(), { loss: 'crossEntropy', optimizer: first.optimizer, scheduler: first.scheduler, epochs: 2, batchSize: 16, seed: 11, checkpoint: { dir } });
+      manualSeed(999); // disturb the generator: the checkpoint must restore it
+      const second = setup();
+      const hResumed = await fit(second.model, makeData(), { loss: 'crossEntropy', optimizer: second.optimizer, scheduler: second.scheduler, epochs: 4, batchSize: 16, seed: 11, resumeFrom: dir });
+      expect(weights(second.model), source).toEqual(weights(full.model));
+      expect(hResumed.epochs.map((e) => e.logs.loss)).toEqual(hFull.epochs.map((e) => e.logs.loss));
+      expect(second.optimizer.getLr()).toEqual(full.optimizer.getLr());
+    }
+  });
+
+  it('saves every N epochs and always the last; a missing checkpoint is a clear error', async () => {
+    const dir = tmp();
+    const model = mlp(1);
+    const saved: number[] = [];
+    let last = '';
+    await fit(model, blobs(30, 1), {
+      loss: 'crossEntropy', optimizer: new Adam(model.parameters()), epochs: 5, checkpoint: { dir, every: 2 },
+      callbacks: {
+        onEpochBegin: () => {
+          const f = join(dir, CHECKPOINT_FILE);
+          const t = existsSync(f) ? `${statSync(f).ino}:${statSync(f).mtimeMs}` : '';
+          if (t !== last) saved.push(saved.length);
+          last = t;
+        },
+      },
+    });
+    expect(existsSync(join(dir, CHECKPOINT_FILE))).toBe(true);
+    expect(saved.length).toBe(2); // after epochs 2 and 4 (seen at the start of epochs 3 and 5)
+    await expect(fit(model, blobs(30, 1), { loss: 'crossEntropy', optimizer: new Adam(model.parameters()), resumeFrom: join(dir, 'nope') }))
+      .rejects.toThrow(/no checkpoint at/);
+    await expect(fit(model, blobs(30, 1), { loss: 'crossEntropy', optimizer: new SGD(model.parameters()), resumeFrom: dir }))
+      .rejects.toThrow(/holds Adam state, the optimizer given is SGD/);
   });
 });

@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mlp, randUniform, tensor, trainMlp, manualSeed } from '../../src/index';
+import { loadModel, manualSeed, mlp, randNormal, randUniform, saveModel, tensor, trainMlp } from '../../src/index';
 
 describe('zoo mlp', () => {
   it('is 784-256-128-10 with PyTorch Sequential names', () => {
@@ -32,5 +36,38 @@ describe('zoo mlp', () => {
     const b = await run();
     expect(b.model.parameters().map((p) => Array.from(p.data))).toEqual(a.model.parameters().map((p) => Array.from(p.data)));
     await expect(trainMlp({ train, test })).rejects.toThrow(/784 features/);
+  });
+});
+
+describe('npm start', () => {
+  it('trains on the shipped Fashion-MNIST subset and prints the test accuracy', () => {
+    const root = join(__dirname, '..', '..');
+    // One epoch keeps the test short; npm start runs eight.
+    const r = spawnSync(process.execPath, [join(root, 'scripts', 'start.cjs'), '--epochs', '1'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/10000 training, 2000 test images/);
+    expect(r.stdout).toMatch(/epoch 1\/1 +loss/);
+    const accuracy = Number(/test accuracy: ([\d.]+)%/.exec(r.stdout)?.[1]);
+    expect(accuracy).toBeGreaterThan(70);
+    const bad = spawnSync(process.execPath, [join(root, 'scripts', 'start.cjs'), '--nope'], { cwd: root, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown or incomplete argument "--nope"/);
+  });
+});
+
+describe('saving the zoo MLP', () => {
+  it('saveModel/loadModel rebuild the architecture from its config and give the same outputs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-mlp-'));
+    try {
+      manualSeed(2);
+      const model = mlp({ dropProbability: 0.1 }).eval();
+      saveModel(model, dir);
+      const copy = loadModel(dir).eval();
+      expect(copy.namedChildren().map(([, c]) => c.className)).toEqual(model.namedChildren().map(([, c]) => c.className));
+      const x = randNormal([3, 784]);
+      expect(Array.from(copy.forward(x).data)).toEqual(Array.from(model.forward(x).data));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -22,19 +22,20 @@
 namespace neurite {
 namespace {
 
-// MR rows by NV vectors of 8 floats.
-template <int MR, int NV>
+// ROWS rows by NV vectors of 8 floats, from A panels packed MR rows wide and B panels packed
+// NR = 16 columns wide. ROWS < MR and NV < 2 serve edge tiles without computing padding.
+template <int MR, int ROWS, int NV>
 void sgemm_tile_avx2(int64_t k, const float* __restrict a, const float* __restrict b,
                      float* c, int64_t ldc, int m, int n, float beta) {
-  constexpr int NR = NV * 8;
-  __m256 acc[MR][NV];
-  NEURITE_UNROLL_FULL for (int i = 0; i < MR; ++i) {
+  constexpr int NR = 16;
+  __m256 acc[ROWS][NV];
+  NEURITE_UNROLL_FULL for (int i = 0; i < ROWS; ++i) {
     NEURITE_UNROLL_FULL for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_setzero_ps();
   }
   NEURITE_UNROLL_K for (int64_t p = 0; p < k; ++p) {
     __m256 bv[NV];
     NEURITE_UNROLL_FULL for (int v = 0; v < NV; ++v) bv[v] = _mm256_load_ps(b + v * 8);
-    NEURITE_UNROLL_FULL for (int i = 0; i < MR; ++i) {
+    NEURITE_UNROLL_FULL for (int i = 0; i < ROWS; ++i) {
       const __m256 ai = _mm256_broadcast_ss(a + i);
       NEURITE_UNROLL_FULL for (int v = 0; v < NV; ++v) acc[i][v] = _mm256_fmadd_ps(ai, bv[v], acc[i][v]);
     }
@@ -43,8 +44,8 @@ void sgemm_tile_avx2(int64_t k, const float* __restrict a, const float* __restri
   }
 
   const __m256 vbeta = _mm256_set1_ps(beta);
-  if (m == MR && n == NR) {
-    NEURITE_UNROLL_FULL for (int i = 0; i < MR; ++i) {
+  if (m == ROWS && n == NV * 8) {
+    NEURITE_UNROLL_FULL for (int i = 0; i < ROWS; ++i) {
       NEURITE_UNROLL_FULL for (int v = 0; v < NV; ++v) {
         float* ci = c + i * ldc + v * 8;
         __m256 r = acc[i][v];
@@ -61,7 +62,7 @@ void sgemm_tile_avx2(int64_t k, const float* __restrict a, const float* __restri
   NEURITE_UNROLL_FULL for (int v = 0; v < NV; ++v) {
     mask[v] = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - v * 8), lanes);
   }
-  NEURITE_UNROLL_FULL for (int i = 0; i < MR; ++i) {
+  NEURITE_UNROLL_FULL for (int i = 0; i < ROWS; ++i) {
     if (i >= m) break;
     NEURITE_UNROLL_FULL for (int v = 0; v < NV; ++v) {
       if (n - v * 8 <= 0) break;
@@ -75,9 +76,25 @@ void sgemm_tile_avx2(int64_t k, const float* __restrict a, const float* __restri
 
 }  // namespace
 
+// Full tiles take the 6 x 16 path; an edge tile runs only the rows and 8-column vectors it
+// needs. Each element is computed the same way by every variant.
 void sgemm_ukernel_avx2_6x16(int64_t k, const float* a, const float* b, float* c, int64_t ldc,
                              int m, int n, float beta) {
-  sgemm_tile_avx2<6, 2>(k, a, b, c, ldc, m, n, beta);
+#define NEURITE_ROWS(R)                                                  \
+  case R:                                                                \
+    if (n > 8) return sgemm_tile_avx2<6, R, 2>(k, a, b, c, ldc, m, n, beta); \
+    return sgemm_tile_avx2<6, R, 1>(k, a, b, c, ldc, m, n, beta);
+  switch (m) {
+    NEURITE_ROWS(1)
+    NEURITE_ROWS(2)
+    NEURITE_ROWS(3)
+    NEURITE_ROWS(4)
+    NEURITE_ROWS(5)
+    default:
+      if (n > 8) return sgemm_tile_avx2<6, 6, 2>(k, a, b, c, ldc, m, n, beta);
+      return sgemm_tile_avx2<6, 6, 1>(k, a, b, c, ldc, m, n, beta);
+  }
+#undef NEURITE_ROWS
 }
 
 }  // namespace neurite

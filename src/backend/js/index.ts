@@ -13,6 +13,10 @@ import { im2col } from './im2col';
 import { conv } from './conv';
 import { locallyConnected } from './locally_connected';
 import { pool } from './pool';
+import { rnn } from './rnn';
+import { lstm } from './lstm';
+import { gru } from './gru';
+import { mgu } from './mgu';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -28,4 +32,8 @@ export const jsBackend: Backend = {
   ...pool,
   ...loss,
   ...optim,
+  ...rnn,
+  ...lstm,
+  ...gru,
+  ...mgu,
 };
