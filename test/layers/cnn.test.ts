@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,17 @@ describe('parameter counts', () => {
     const buffers = model.namedBuffers().map(([n]) => n);
     expect(buffers.slice(0, 3)).toEqual(['bn1.running_mean', 'bn1.running_var', 'bn1.num_batches_tracked']);
     expect(model.stateDict().size).toBe(62 + 60); // torchvision resnet18: 122 state-dict entries
+  });
+
+  it("ResNet-18's state dict has torchvision's names and shapes (parameters in the same order)", () => {
+    const ref = JSON.parse(readFileSync(join(__dirname, '../fixtures/resnet18-state-dict.json'), 'utf8')) as { parameters: number; state_dict: [string, number[]][] };
+    const model = resnet18();
+    expect(model.parameterCount()).toBe(ref.parameters);
+    const ours = [...model.stateDict()].map(([name, t]) => `${name} [${t.shape.join(',')}]`);
+    const theirs = ref.state_dict.map(([name, shape]) => `${name} [${shape.join(',')}]`);
+    expect([...ours].sort()).toEqual([...theirs].sort());
+    const isBuffer = (n: string) => /running_mean|running_var|num_batches_tracked/.test(n);
+    expect(model.namedParameters().map(([n]) => n)).toEqual(ref.state_dict.map(([n]) => n).filter((n) => !isBuffer(n)));
   });
 
   it('ResNet-34: 21,797,672; CIFAR variants run on 32x32', () => {
