@@ -5,6 +5,7 @@
  */
 import { sgemmWorkload, SQUARE_SIZES, trainingSgemmShapes } from '../bench/gemm';
 import { linearStepFlops, trainingStepWorkload } from '../bench/steps';
+import { cifarCnnStepWorkload, conv2dWorkload, lenet5StepWorkload, maxPool2dWorkload } from '../bench/conv';
 import type { Workload } from '../bench/workload';
 import { mlp } from '../zoo/mlp';
 
@@ -32,5 +33,12 @@ export function benchSuite(): BenchEntry[] {
     group: 'step',
     js: true,
   });
+  // CNN kernels (LeNet-5's second convolution at batch 64) and CNN training steps.
+  for (const pass of ['forward', 'input', 'weight'] as const) {
+    entries.push({ workload: conv2dWorkload({ N: 64, C: 6, H: 14, W: 14, OC: 16, K: 5 }, pass), group: 'kernel', js: true });
+  }
+  entries.push({ workload: maxPool2dWorkload(64, 6, 28, 28), group: 'kernel', js: true });
+  entries.push({ workload: lenet5StepWorkload(), group: 'step', js: true });
+  entries.push({ workload: cifarCnnStepWorkload(), group: 'step', js: false });
   return entries;
 }
