@@ -145,3 +145,10 @@ export function targetStepSpecs(): (StepSpec & { key: string })[] {
   });
   return specs;
 }
+
+/** One of targetStepSpecs() by key ('lenet5', 'cifar', 'lstm128', 'gru128', 'lstm512', 'gru512', 'mlp'). */
+export function targetStepSpec(key: string): StepSpec & { key: string } {
+  const spec = targetStepSpecs().find((s) => s.key === key);
+  if (!spec) throw new RangeError(`targetStepSpec: key must be one of ${targetStepSpecs().map((s) => s.key).join(', ')}, got "${key}"`);
+  return spec;
+}

@@ -5,6 +5,7 @@
  */
 import { sgemmWorkload, SQUARE_SIZES, trainingSgemmShapes } from '../bench/gemm';
 import { linearStepFlops, targetStepSpecs, trainingStepWorkload } from '../bench/steps';
+import { conv2dWorkload, maxPool2dWorkload } from '../bench/conv';
 import type { Workload } from '../bench/workload';
 import { mlp } from '../zoo/mlp';
 
@@ -32,7 +33,13 @@ export function benchSuite(): BenchEntry[] {
     group: 'step',
     js: true,
   });
-  // The training steps of the performance targets (PyTorch runs the same in npm run bench:peers).
+  // CNN kernels (LeNet-5's second convolution at batch 64).
+  for (const pass of ['forward', 'input', 'weight'] as const) {
+    entries.push({ workload: conv2dWorkload({ N: 64, C: 6, H: 14, W: 14, OC: 16, K: 5 }, pass), group: 'kernel', js: true });
+  }
+  entries.push({ workload: maxPool2dWorkload(64, 6, 28, 28), group: 'kernel', js: true });
+  // The training steps of the performance targets, LeNet-5 and the CIFAR CNN among them
+  // (PyTorch runs the same in npm run bench:peers).
   for (const spec of targetStepSpecs()) {
     entries.push({ workload: trainingStepWorkload(spec), group: 'step', js: spec.key === 'lenet5' || spec.key === 'mlp' || spec.key === 'lstm128' || spec.key === 'gru128' });
   }

@@ -3,7 +3,7 @@
  * (flat vectors, NCHW images or sequences of rows) and its default hyperparameters; the
  * models themselves live in src/zoo/. Adding a model: one entry here.
  */
-import { mlp, type Module } from '../index';
+import { lenet5, mlp, type Module } from '../index';
 
 /** Shape of one input image: channels, height, width; and the number of classes. */
 export interface DataShape {
@@ -41,6 +41,14 @@ export const ZOO: readonly ZooEntry[] = [
     layout: 'flat',
     build: (s) => mlp({ inputSize: s.channels * s.height * s.width, classes: s.classes }),
     defaults: { epochs: 5, batchSize: 64, optimizer: 'adam', lr: 1e-3 },
+  },
+  {
+    name: 'lenet5',
+    description: 'LeNet-5: conv 6@5x5, max pool, conv 16@5x5, max pool, fc 120-84, logits (28x28 pads the first conv)',
+    layout: 'image',
+    build: (s) => lenet5({ inputSize: s.height === 28 ? 28 : 32, inChannels: s.channels, numClasses: s.classes }),
+    accepts: (s) => (s.height === s.width && (s.height === 28 || s.height === 32) ? undefined : `LeNet-5 takes 28x28 or 32x32 images, got ${s.height}x${s.width}`),
+    defaults: { epochs: 8, batchSize: 64, optimizer: 'adam', lr: 2e-3 },
   },
 ];
 
