@@ -60,3 +60,30 @@ export function getNumThreads(): number {
   const addon = nativeAddon();
   return addon ? (addon.addon.getNumThreads as () => number)() : 1;
 }
+
+/**
+ * SIMD paths the native kernels can take on this CPU and build, best first (e.g.
+ * ['avx512', 'avx2', 'generic']); [] when the native addon did not load.
+ */
+export function supportedIsas(): string[] {
+  const addon = nativeAddon();
+  return addon ? (addon.addon.supportedIsas as () => string[])() : [];
+}
+
+/**
+ * Switches the SIMD path of the native kernels ('generic', 'avx2', 'avx512', 'neon'), for
+ * tests and A/B benchmarks; the default is the best one the CPU supports (NEURITE_ISA=<name>
+ * sets it at start-up). Process-wide. Throws a RangeError for an unknown name or one this CPU
+ * lacks, and an Error when the native addon is unavailable.
+ */
+export function setIsa(name: string): void {
+  const addon = nativeAddon();
+  if (!addon) throw new Error(`setIsa: native backend unavailable: ${nativeUnavailableReason() ?? 'unknown reason'}`);
+  (addon.addon.setIsa as (name: string) => void)(name);
+}
+
+/** The SIMD path the native kernels use now, or 'none' when the native addon is unavailable. */
+export function getIsa(): string {
+  const addon = nativeAddon();
+  return addon ? (addon.addon.getIsa as () => string)() : 'none';
+}

@@ -15,6 +15,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_elementwise(env, exports);
   register_reduce(env, exports);
   register_softmax(env, exports);
+  register_im2col(env, exports);
+  register_conv(env, exports);
+  register_locally_connected(env, exports);
+  register_pool(env, exports);
+  register_loss(env, exports);
+  register_optim(env, exports);
+  register_rnn(env, exports);
+  register_lstm(env, exports);
+  register_gru(env, exports);
+  register_mgu(env, exports);
   return exports;
 }
 

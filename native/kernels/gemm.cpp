@@ -1,33 +1,344 @@
-// sgemm (see gemm.h): rows of C are split over the thread pool; each row is built with an
-// i-k-j loop whose inner loop the compiler vectorizes.
+// sgemm (see gemm.h), the BLIS way (flame/blislab step3/dgemm/my_dgemm.c, flame/blis
+// docs/KernelsHowTo.md "Diagram for gemm"): five loops around a register-tile micro-kernel,
+// with op(A) and op(B) copied into packed panels first.
+//
+//   M, N, K        op(A) is (M, K), op(B) is (K, N), C is (M, N)
+//   MR, NR         register tile of the micro-kernel (gemm/ukernel_<isa>.cpp)
+//   MC, KC, NC     cache blocks (gemm/params.h, one row per ISA)
+//
+// Packing absorbs the transposes and alpha: an MC x KC block of alpha * op(A) becomes MR-row
+// micro-panels (column by column), a KC x NC block of op(B) becomes NR-column micro-panels
+// (row by row); partial panels are zero-padded. The micro-kernel is picked once per call
+// from the active ISA (common/cpu.h).
+//
+// Threads split C into column (or row) ranges, each computed by the five loops with the
+// thread's own packing buffers; K is never split, and every element of C is summed in the
+// same order by the same kernel whatever the split, so results are bit-identical for any
+// thread count. Small products skip packing (gemm_small below).
+//
+// Not here: other data types, complex, or a hand-written assembly kernel.
 #include "gemm.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#if defined(__SSE2__) || defined(_M_X64)
+#include <xmmintrin.h>
+#define NEURITE_GEMM_SSE 1
+#endif
+
+#include "../common/cpu.h"
+#include "gemm/params.h"
+#include "gemm/ukernel.h"
 
 namespace neurite {
 namespace {
 
-void gemm_rows(bool trans_a, bool trans_b, int64_t m0, int64_t m1, int64_t N, int64_t K,
-               float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
-               float* C, int64_t ldc) {
-  for (int64_t m = m0; m < m1; ++m) {
-    float* c = C + m * ldc;
-    if (beta == 0.0f) {
-      std::fill(c, c + N, 0.0f);
-    } else if (beta != 1.0f) {
-      for (int64_t n = 0; n < N; ++n) c[n] *= beta;
+struct Dispatch {
+  GemmBlocking blk;
+  SgemmUkernel kernel;
+};
+
+// Packing buffers are sized from round_up(rows, MR) <= MC and round_up(cols, NR) <= NC.
+constexpr bool blocks_fit() {
+  for (const GemmBlocking& b : kGemmBlocking) {
+    if (b.mc % b.mr != 0 || b.nc % b.nr != 0) return false;
+  }
+  return true;
+}
+static_assert(blocks_fit(), "gemm/params.h: MC must be a multiple of MR and NC of NR");
+
+Dispatch dispatch_for(Isa isa) {
+  switch (isa) {
+#if defined(__x86_64__) || defined(_M_X64)
+    case Isa::avx512:
+      return {kGemmBlocking[static_cast<int>(Isa::avx512)], sgemm_ukernel_avx512_14x32};
+    case Isa::avx2:
+      return {kGemmBlocking[static_cast<int>(Isa::avx2)], sgemm_ukernel_avx2_6x16};
+#endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+    case Isa::neon:
+      return {kGemmBlocking[static_cast<int>(Isa::neon)], sgemm_ukernel_neon_8x12};
+#endif
+    default:
+      return {kGemmBlocking[static_cast<int>(Isa::generic)], sgemm_ukernel_generic_4x16};
+  }
+}
+
+// A 64-byte aligned float buffer that only grows. One per thread and operand, kept for the
+// thread's life: first-touching fresh pages costs more than a small GEMM.
+class PackBuffer {
+ public:
+  float* get(size_t n) {
+    if (n > capacity_) {
+      storage_.reset(new float[n + 16]);
+      const auto addr = reinterpret_cast<uintptr_t>(storage_.get());
+      aligned_ = reinterpret_cast<float*>((addr + 63) & ~static_cast<uintptr_t>(63));
+      capacity_ = n;
     }
-    if (alpha == 0.0f) continue;
-    for (int64_t k = 0; k < K; ++k) {
-      const float a = alpha * (trans_a ? A[k * lda + m] : A[m * lda + k]);
-      if (!trans_b) {
-        const float* b = B + k * ldb;
-        for (int64_t n = 0; n < N; ++n) c[n] += a * b[n];
-      } else {
-        for (int64_t n = 0; n < N; ++n) c[n] += a * B[n * ldb + k];
+    return aligned_;
+  }
+
+ private:
+  std::unique_ptr<float[]> storage_;
+  float* aligned_ = nullptr;
+  size_t capacity_ = 0;
+};
+
+thread_local PackBuffer t_pack_a;
+thread_local PackBuffer t_pack_b;
+
+inline void prefetch(const float* p) {
+#if defined(__GNUC__)
+  __builtin_prefetch(p);
+#else
+  (void)p;
+#endif
+}
+
+struct Problem {
+  bool trans_a, trans_b;
+  int64_t M, N, K;
+  float alpha;
+  const float* A;
+  int64_t lda;
+  const float* B;
+  int64_t ldb;
+  float beta;
+  float* C;
+  int64_t ldc;
+};
+
+// dst[p * ld_dst + i] = scale * src[i * ld_src + p] for i < rows, p < cols: the transposing
+// copy behind packing A (not transposed) and B (transposed). Rows of src are prefetched one
+// panel ahead (`ahead` rows further), since runs of cols floats lda apart are too short for
+// the hardware prefetcher. On x86-64 it moves 4 x 4 blocks through SSE registers (baseline
+// ISA, no flags); elsewhere the compiler gets the plain loop.
+void transpose_copy(const float* src, int64_t ld_src, int rows, int64_t cols, float scale,
+                    float* dst, int ld_dst, int ahead) {
+  for (int i = 0; i < ahead; ++i) {
+    const float* next = src + (rows + i) * ld_src;
+    for (int64_t p = 0; p < cols; p += 16) prefetch(next + p);
+  }
+  int i = 0;
+#if defined(NEURITE_GEMM_SSE)
+  const __m128 vscale = _mm_set1_ps(scale);
+  for (; i + 4 <= rows; i += 4) {
+    const float* s0 = src + i * ld_src;
+    const float* s1 = s0 + ld_src;
+    const float* s2 = s1 + ld_src;
+    const float* s3 = s2 + ld_src;
+    int64_t p = 0;
+    for (; p + 4 <= cols; p += 4) {
+      __m128 r0 = _mm_loadu_ps(s0 + p), r1 = _mm_loadu_ps(s1 + p);
+      __m128 r2 = _mm_loadu_ps(s2 + p), r3 = _mm_loadu_ps(s3 + p);
+      _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+      float* d = dst + p * ld_dst + i;
+      _mm_storeu_ps(d, _mm_mul_ps(vscale, r0));
+      _mm_storeu_ps(d + ld_dst, _mm_mul_ps(vscale, r1));
+      _mm_storeu_ps(d + 2 * ld_dst, _mm_mul_ps(vscale, r2));
+      _mm_storeu_ps(d + 3 * ld_dst, _mm_mul_ps(vscale, r3));
+    }
+    for (; p < cols; ++p) {
+      float* d = dst + p * ld_dst + i;
+      d[0] = scale * s0[p];
+      d[1] = scale * s1[p];
+      d[2] = scale * s2[p];
+      d[3] = scale * s3[p];
+    }
+  }
+#endif
+  for (; i < rows; ++i) {
+    const float* s = src + i * ld_src;
+    for (int64_t p = 0; p < cols; ++p) dst[p * ld_dst + i] = scale * s[p];
+  }
+}
+
+// Packs alpha * op(A)[ic : ic+mc, pc : pc+kc] into MR-row micro-panels:
+// out[r * kc + p * MR + i] = alpha * op(A)[ic + r + i][pc + p], rows past mc zero.
+void pack_a(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc, int MR,
+            float* out) {
+  const float alpha = pr.alpha;
+  for (int64_t r = 0; r < mc; r += MR) {
+    const int rows = static_cast<int>(std::min<int64_t>(MR, mc - r));
+    float* dst = out + r * kc;
+    if (!pr.trans_a) {
+      // A is (M, K): row i of the panel is contiguous in A.
+      const int ahead = static_cast<int>(std::min<int64_t>(MR, std::max<int64_t>(0, mc - r - MR)));
+      transpose_copy(pr.A + (ic + r) * pr.lda + pc, pr.lda, rows, kc, alpha, dst, MR, ahead);
+      for (int i = rows; i < MR; ++i)
+        for (int64_t p = 0; p < kc; ++p) dst[p * MR + i] = 0.0f;
+    } else {
+      // A is (K, M): column p of the panel is contiguous in A.
+      for (int64_t p = 0; p < kc; ++p) {
+        const float* src = pr.A + (pc + p) * pr.lda + ic + r;
+        float* d = dst + p * MR;
+        for (int i = 0; i < rows; ++i) d[i] = alpha * src[i];
+        for (int i = rows; i < MR; ++i) d[i] = 0.0f;
       }
     }
   }
+}
+
+// Packs op(B)[pc : pc+kc, jc : jc+nc] into NR-column micro-panels:
+// out[q * kc + p * NR + j] = op(B)[pc + p][jc + q + j], columns past nc zero.
+void pack_b(const Problem& pr, int64_t pc, int64_t jc, int64_t kc, int64_t nc, int NR,
+            float* out) {
+  if (!pr.trans_b) {
+    // B is (K, N): walk each row of the block once, left to right (rows are ldb apart, so
+    // going panel by panel would touch kc pages per panel), dealing NR-float runs to panels.
+    const int64_t full = nc / NR * NR;
+    for (int64_t p = 0; p < kc; ++p) {
+      const float* src = pr.B + (pc + p) * pr.ldb + jc;
+      float* d = out + p * NR;
+      for (int64_t q = 0; q < full; q += NR, d += kc * NR) {
+        for (int j = 0; j < NR; ++j) d[j] = src[q + j];
+      }
+      if (full < nc) {
+        const int cols = static_cast<int>(nc - full);
+        for (int j = 0; j < cols; ++j) d[j] = src[full + j];
+        for (int j = cols; j < NR; ++j) d[j] = 0.0f;
+      }
+    }
+    return;
+  }
+  for (int64_t q = 0; q < nc; q += NR) {
+    const int cols = static_cast<int>(std::min<int64_t>(NR, nc - q));
+    float* dst = out + q * kc;
+    // B is (N, K): column j of the panel is contiguous in B.
+    const int ahead = static_cast<int>(std::min<int64_t>(NR, std::max<int64_t>(0, nc - q - NR)));
+    transpose_copy(pr.B + (jc + q) * pr.ldb + pc, pr.ldb, cols, kc, 1.0f, dst, NR, ahead);
+    for (int j = cols; j < NR; ++j)
+      for (int64_t p = 0; p < kc; ++p) dst[p * NR + j] = 0.0f;
+  }
+}
+
+int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
+
+// C[m0:m1, n0:n1] of the product, on the calling thread.
+void gemm_block(const Dispatch& d, const Problem& pr, int64_t m0, int64_t m1, int64_t n0,
+                int64_t n1) {
+  const int MR = d.blk.mr, NR = d.blk.nr;
+  const int64_t MC = d.blk.mc, KC = d.blk.kc, NC = d.blk.nc;
+  float* Ap = t_pack_a.get(static_cast<size_t>(std::min(MC, round_up(m1 - m0, MR)) *
+                                               std::min(KC, pr.K)));
+  float* Bp = t_pack_b.get(static_cast<size_t>(std::min(NC, round_up(n1 - n0, NR)) *
+                                               std::min(KC, pr.K)));
+
+  for (int64_t jc = n0; jc < n1; jc += NC) {  // 5-th loop around micro-kernel
+    const int64_t nc = std::min(NC, n1 - jc);
+    for (int64_t pc = 0; pc < pr.K; pc += KC) {  // 4-th loop around micro-kernel
+      const int64_t kc = std::min(KC, pr.K - pc);
+      // The first KC block applies beta; later ones add to what it wrote.
+      const float beta = pc == 0 ? pr.beta : 1.0f;
+      pack_b(pr, pc, jc, kc, nc, NR, Bp);
+      for (int64_t ic = m0; ic < m1; ic += MC) {  // 3-rd loop around micro-kernel
+        const int64_t mc = std::min(MC, m1 - ic);
+        pack_a(pr, ic, pc, mc, kc, MR, Ap);
+        for (int64_t jr = 0; jr < nc; jr += NR) {  // 2-nd loop around micro-kernel
+          const int n = static_cast<int>(std::min<int64_t>(NR, nc - jr));
+          const float* b = Bp + jr * kc;
+          float* c = pr.C + ic * pr.ldc + jc + jr;
+          for (int64_t ir = 0; ir < mc; ir += MR) {  // 1-th loop around micro-kernel
+            const int m = static_cast<int>(std::min<int64_t>(MR, mc - ir));
+            d.kernel(kc, Ap + ir * kc, b, c + ir * pr.ldc, pr.ldc, m, n, beta);
+          }
+        }
+      }
+    }
+  }
+}
+
+// Rows [m0, m1) without packing: i-k-j (or dot products when B is transposed), the inner loop
+// over contiguous memory for the compiler to vectorize. For products too small to repay packing.
+void gemm_small_rows(const Problem& pr, int64_t m0, int64_t m1) {
+  const int64_t N = pr.N, K = pr.K;
+  for (int64_t m = m0; m < m1; ++m) {
+    float* c = pr.C + m * pr.ldc;
+    if (pr.beta == 0.0f) {
+      std::fill(c, c + N, 0.0f);
+    } else if (pr.beta != 1.0f) {
+      for (int64_t n = 0; n < N; ++n) c[n] *= pr.beta;
+    }
+    if (pr.trans_b) {
+      for (int64_t n = 0; n < N; ++n) {
+        const float* b = pr.B + n * pr.ldb;
+        float s = 0.0f;
+        if (pr.trans_a) {
+          for (int64_t k = 0; k < K; ++k) s += pr.A[k * pr.lda + m] * b[k];
+        } else {
+          const float* a = pr.A + m * pr.lda;
+          for (int64_t k = 0; k < K; ++k) s += a[k] * b[k];
+        }
+        c[n] += pr.alpha * s;
+      }
+    } else {
+      for (int64_t k = 0; k < K; ++k) {
+        const float a = pr.alpha * (pr.trans_a ? pr.A[k * pr.lda + m] : pr.A[m * pr.lda + k]);
+        const float* b = pr.B + k * pr.ldb;
+        for (int64_t n = 0; n < N; ++n) c[n] += a * b[n];
+      }
+    }
+  }
+}
+
+// Products this small (or this thin) run unpacked: copying the panels would cost about as
+// much as the product. Depends on the shape only, so the result never depends on threads.
+bool is_small(int64_t M, int64_t N, int64_t K) {
+  return M <= 2 || N <= 2 || M * N * K <= 16 * 16 * 16;
+}
+
+// Work (M*N*K) each thread should get at least: about 10 us of FMAs, well above the cost of
+// waking a pool thread.
+constexpr int64_t kMinWorkPerThread = int64_t{1} << 20;
+
+// Runs the product with up to `threads` tasks on `pool` (nullptr: the calling thread only).
+void gemm(ThreadPool* pool, const Problem& pr) {
+  const int64_t M = pr.M, N = pr.N, K = pr.K;
+  if (M == 0 || N == 0) return;
+  const int64_t work = M * N * std::max<int64_t>(K, 1);
+  int threads = pool ? pool->size() : 1;
+  threads = static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, work / kMinWorkPerThread)));
+
+  if (K == 0 || pr.alpha == 0.0f || is_small(M, N, K)) {
+    // gemm_small_rows also covers C := beta * C (its k loop is empty when K == 0; alpha == 0
+    // makes every term +-0 unless A or B holds Inf/NaN, so skip them as BLAS does).
+    Problem p = pr;
+    if (K == 0 || pr.alpha == 0.0f) p.K = 0;
+    if (threads <= 1 || M < 2) {
+      gemm_small_rows(p, 0, M);
+    } else {
+      pool->parallel_for(M, 1, [&](int64_t m0, int64_t m1) { gemm_small_rows(p, m0, m1); });
+    }
+    return;
+  }
+
+  const Dispatch d = dispatch_for(active_isa());
+  if (threads <= 1) {
+    gemm_block(d, pr, 0, M, 0, N);
+    return;
+  }
+  // Split the dimension whose redundant packing is cheaper (each task packs all of the other
+  // operand): columns when M <= N, as long as there are enough micro-tiles to share.
+  const int64_t tiles_m = (M + d.blk.mr - 1) / d.blk.mr;
+  const int64_t tiles_n = (N + d.blk.nr - 1) / d.blk.nr;
+  const bool split_n = tiles_n >= threads && tiles_m >= threads ? M <= N : tiles_n >= tiles_m;
+  const int64_t tiles = split_n ? tiles_n : tiles_m;
+  const int tasks = static_cast<int>(std::min<int64_t>(threads, tiles));
+  const int64_t unit = split_n ? d.blk.nr : d.blk.mr;
+  const int64_t extent = split_n ? N : M;
+  pool->run(tasks, [&](int t) {
+    const int64_t begin = std::min(extent, tiles * t / tasks * unit);
+    const int64_t end = std::min(extent, tiles * (t + 1) / tasks * unit);
+    if (begin >= end) return;
+    if (split_n) {
+      gemm_block(d, pr, 0, M, begin, end);
+    } else {
+      gemm_block(d, pr, begin, end, 0, N);
+    }
+  });
 }
 
 }  // namespace
@@ -35,21 +346,28 @@ void gemm_rows(bool trans_a, bool trans_b, int64_t m0, int64_t m1, int64_t N, in
 void sgemm(ThreadPool& pool, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
            float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
            float* C, int64_t ldc) noexcept {
-  if (M == 0 || N == 0) return;
-  const int64_t grain = std::max<int64_t>(1, (1 << 16) / std::max<int64_t>(N * K, 1));
-  pool.parallel_for(M, grain, [&](int64_t m0, int64_t m1) {
-    gemm_rows(trans_a, trans_b, m0, m1, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-  });
+  gemm(&pool, {trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc});
 }
 
 void sgemm_batched(ThreadPool& pool, bool trans_a, bool trans_b, int64_t M, int64_t N,
                    int64_t K, float alpha, const float* A, int64_t lda, int64_t stride_a,
                    const float* B, int64_t ldb, int64_t stride_b, float beta, float* C,
                    int64_t ldc, int64_t stride_c, int64_t batch) noexcept {
-  for (int64_t b = 0; b < batch; ++b) {
-    sgemm(pool, trans_a, trans_b, M, N, K, alpha, A + b * stride_a, lda, B + b * stride_b, ldb,
-          beta, C + b * stride_c, ldc);
+  if (batch <= 0) return;
+  auto one = [&](ThreadPool* p, int64_t b) {
+    gemm(p, {trans_a, trans_b, M, N, K, alpha, A + b * stride_a, lda, B + b * stride_b, ldb,
+             beta, C + b * stride_c, ldc});
+  };
+  // Many small products: one thread per group of whole products (each product is computed
+  // the same way on any thread, so results still do not depend on the thread count).
+  const int64_t work = M * N * std::max<int64_t>(K, 1);
+  if (batch > 1 && pool.size() > 1 && work < 4 * kMinWorkPerThread * pool.size()) {
+    pool.parallel_for(batch, 1, [&](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; ++b) one(nullptr, b);
+    });
+    return;
   }
+  for (int64_t b = 0; b < batch; ++b) one(&pool, b);
 }
 
 }  // namespace neurite

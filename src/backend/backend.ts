@@ -9,14 +9,28 @@
  */
 import { ELEMENTWISE_KERNELS, type ElementwiseKernels } from './interface/elementwise';
 import { GEMM_KERNELS, type GemmKernels } from './interface/gemm';
+import { LOSS_KERNELS, type LossKernels } from './interface/loss';
+import { OPTIM_KERNELS, type OptimKernels } from './interface/optim';
 import { REDUCE_KERNELS, type ReduceKernels } from './interface/reduce';
 import { RUNTIME_KERNELS, type RuntimeKernels } from './interface/runtime';
 import { SOFTMAX_KERNELS, type SoftmaxKernels } from './interface/softmax';
+import { IM2COL_KERNELS, type Im2colKernels } from './interface/im2col';
+import { CONV_KERNELS, type ConvKernels } from './interface/conv';
+import { LOCALLY_CONNECTED_KERNELS, type LocallyConnectedKernels } from './interface/locally_connected';
+import { POOL_KERNELS, type PoolKernels } from './interface/pool';
+import { RNN_KERNELS, type RnnKernels } from './interface/rnn';
+import { LSTM_KERNELS, type LstmKernels } from './interface/lstm';
+import { GRU_KERNELS, type GruKernels } from './interface/gru';
+import { MGU_KERNELS, type MguKernels } from './interface/mgu';
 
 export type BackendName = 'native' | 'js';
 
 export interface Kernels
   extends RuntimeKernels, GemmKernels, ElementwiseKernels, ReduceKernels, SoftmaxKernels {}
+export interface Kernels extends LossKernels {}
+export interface Kernels extends OptimKernels {}
+export interface Kernels extends Im2colKernels, ConvKernels, LocallyConnectedKernels, PoolKernels {}
+export interface Kernels extends RnnKernels, LstmKernels, GruKernels, MguKernels {}
 
 export interface Backend extends Kernels {
   readonly name: BackendName;
@@ -29,4 +43,14 @@ export const KERNEL_NAMES = Object.keys({
   ...ELEMENTWISE_KERNELS,
   ...REDUCE_KERNELS,
   ...SOFTMAX_KERNELS,
+  ...IM2COL_KERNELS,
+  ...CONV_KERNELS,
+  ...LOCALLY_CONNECTED_KERNELS,
+  ...POOL_KERNELS,
+  ...LOSS_KERNELS,
+  ...OPTIM_KERNELS,
+  ...RNN_KERNELS,
+  ...LSTM_KERNELS,
+  ...GRU_KERNELS,
+  ...MGU_KERNELS,
 } satisfies Record<keyof Kernels, true>) as (keyof Kernels)[];

@@ -36,6 +36,7 @@ function validScalar(a: ArgSpec): fc.Arbitrary<unknown> {
     case 'dim': return fc.integer({ min: a.min, max: a.validMax });
     case 'number': return fc.oneof(fc.double(), fc.double({ min: -4, max: 4, noNaN: true }));
     case 'dims': return fc.array(fc.integer({ min: a.min, max: a.min + 5 }), { minLength: a.minLen, maxLength: Math.min(a.maxLen, 5) });
+    case 'choice': return fc.constantFrom(...a.values);
     case 'f32': throw new Error('f32 arguments are sized, not drawn');
   }
 }
@@ -57,7 +58,9 @@ function validCall(spec: BindingSpec): fc.Arbitrary<Call> {
     spec.fix?.(named, rnd);
     const args = spec.args.map((a) => {
       if (a.kind !== 'f32') return named[a.name];
-      return (named[a.name] = buffer(a.length(named) + Math.floor(rnd() * 4), rnd));
+      const buf = buffer(a.length(named) + Math.floor(rnd() * 4), rnd);
+      a.fill?.(buf, named, rnd);
+      return (named[a.name] = buf);
     });
     return { spec, named, args, label: 'valid', expect: { kind: 'succeed' } as Expectation };
   });
@@ -104,9 +107,10 @@ function mutations(a: ArgSpec): Mutation[] {
           },
           expect: typeError,
         })),
-        { label: 'one element short', value: (need) => new Float32Array(Math.max(0, need - 1)), expect: (x, need) => (need > 0 ? rangeError(x) : either) },
-        { label: 'empty', value: () => new Float32Array(0), expect: (x, need) => (need > 0 ? rangeError(x) : either) },
-        { label: 'detached', value: (need) => detached(need + 2), expect: (x, need) => (need > 0 ? rangeError(x) : either) },
+        // An optional buffer (emptyOk) takes an empty array as "absent".
+        { label: 'one element short', value: (need) => new Float32Array(Math.max(0, need - 1)), expect: (x, need) => (need > 1 || (need === 1 && !a.emptyOk) ? rangeError(x) : either) },
+        { label: 'empty', value: () => new Float32Array(0), expect: (x, need) => (need > 0 && !a.emptyOk ? rangeError(x) : either) },
+        { label: 'detached', value: (need) => detached(need + 2), expect: (x, need) => (need > 0 && !a.emptyOk ? rangeError(x) : either) },
         {
           label: 'offset view', value: (need, cur) => {
             const base = new Float32Array((cur as Float32Array).length + 3);
@@ -141,6 +145,13 @@ function mutations(a: ArgSpec): Mutation[] {
     }
     case 'number':
       return wrong(NOT_NUMBER);
+    case 'choice':
+      return [
+        ...wrong(NOT_NUMBER.filter(([label]) => label !== 'string')),
+        ...wrong([['number', () => 1]]),
+        ...([['unknown name', 'no-such-choice'], ['empty string', ''], ['wrong case', a.values[0]!.toUpperCase()]] as const)
+          .map(([label, v]): Mutation => ({ label, value: () => v, expect: rangeError })),
+      ];
     case 'bool':
       return wrong([...WRONG_COMMON, ['0', () => 0], ['1', () => 1], ['"true"', () => 'true'], ['Boolean object', () => new Boolean(true)]]);
     case 'dims':

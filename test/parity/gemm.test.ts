@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gemmOracle } from '../oracle/gemm';
 import { BACKEND_NAMES, expectClose, kernels, pattern, withThreads } from '../helpers/backends';
+import { getIsa, setIsa, supportedIsas } from '../../src/info';
 
 interface Case {
   transA: boolean; transB: boolean; M: number; N: number; K: number;
@@ -104,5 +105,87 @@ describe('sgemm native vs js', () => {
       }),
     );
     for (const C of outs.slice(1)) expect(Buffer.from(C.buffer).equals(Buffer.from(outs[0]!.buffer))).toBe(true);
+  });
+});
+
+// Every SIMD path the machine supports (generic always), forced in turn with setIsa.
+const ISAS = supportedIsas();
+
+// Training shapes (M = 32-128 rows, K and N 64-2048) with every transpose; the js results are
+// computed once and shared by all ISAs.
+const TRAINING: Array<{ M: number; N: number; K: number; transA: boolean; transB: boolean }> = [];
+for (const [M, N, K] of [[32, 2048, 64], [128, 64, 2048], [64, 768, 500], [128, 2048, 256], [100, 333, 2048]] as const) {
+  for (const transA of [false, true]) for (const transB of [false, true]) TRAINING.push({ M, N, K, transA, transB });
+}
+const trainingJs = new Map<string, Float32Array>();
+
+function trainingRun(name: 'js' | 'native', t: (typeof TRAINING)[number]): Float32Array {
+  const A = pattern(t.M * t.K, t.M + t.K), B = pattern(t.K * t.N, t.N + 1);
+  const C = new Float32Array(t.M * t.N);
+  kernels(name).sgemm(t.transA, t.transB, t.M, t.N, t.K, 1, A, t.transA ? t.M : t.K, B, t.transB ? t.K : t.N, 0, C, t.N);
+  return C;
+}
+
+describe('native ISA dispatch', () => {
+  it('supports generic and reports the active ISA among the supported ones', () => {
+    expect(ISAS).toContain('generic');
+    expect(ISAS).toContain(getIsa());
+  });
+
+  it('rejects unknown and unsupported ISAs with a RangeError and keeps the current one', () => {
+    const before = getIsa();
+    expect(() => setIsa('sse9')).toThrow(/unknown ISA "sse9"/);
+    expect(() => setIsa('sse9')).toThrow(RangeError);
+    for (const name of ['generic', 'avx2', 'avx512', 'neon'].filter((n) => !ISAS.includes(n))) {
+      expect(() => setIsa(name)).toThrow(new RegExp(`"${name}" is not supported`));
+    }
+    expect(getIsa()).toBe(before);
+  });
+});
+
+describe.each(ISAS)('sgemm native isa=%s', (isa) => {
+  let before = '';
+  beforeAll(() => {
+    before = getIsa();
+    setIsa(isa);
+  });
+  afterAll(() => setIsa(before));
+
+  it('is active', () => expect(getIsa()).toBe(isa));
+
+  it.each(cases)('tA=$transA tB=$transB M=$M N=$N K=$K alpha=$alpha beta=$beta pad=$pad', (c) => {
+    const { C, expected } = run('native', c);
+    expectClose(C, expected, 1e-5, 2e-6 * Math.sqrt(c.K) * 4);
+  });
+
+  it('does not read C when beta is 0 (NaN in C is overwritten)', () => {
+    const [M, N, K] = [37, 45, 19];
+    const C = new Float32Array(M * N).fill(NaN);
+    kernels('native').sgemm(false, false, M, N, K, 1, new Float32Array(M * K).fill(1), K, new Float32Array(K * N).fill(0.5), N, 0, C, N);
+    expect(C.every((v) => v === K / 2)).toBe(true);
+  });
+
+  it.each([
+    [129, 131, 257, true, false],
+    [300, 70, 100, false, true],
+    [40, 1000, 300, false, false],
+    [77, 5, 600, true, true],
+  ] as const)('gives bit-identical results for 1-4 threads (M=%i N=%i K=%i tA=%s tB=%s)', (M, N, K, tA, tB) => {
+    const A = pattern(M * K, 10), B = pattern(K * N, 11);
+    const outs = [1, 2, 3, 4].map((t) =>
+      withThreads(t, () => {
+        const C = new Float32Array(M * N);
+        kernels('native').sgemm(tA, tB, M, N, K, 1, A, tA ? M : K, B, tB ? K : N, 0, C, N);
+        return C;
+      }),
+    );
+    for (const C of outs.slice(1)) expect(Buffer.from(C.buffer).equals(Buffer.from(outs[0]!.buffer))).toBe(true);
+  });
+
+  it.each(TRAINING)('matches js on training shape M=$M N=$N K=$K tA=$transA tB=$transB', (t) => {
+    const key = JSON.stringify(t);
+    let expected = trainingJs.get(key);
+    if (!expected) trainingJs.set(key, (expected = trainingRun('js', t)));
+    expectClose(trainingRun('native', t), expected, 1e-4, 2e-6 * t.K);
   });
 });

@@ -5,8 +5,18 @@
 import type { Backend } from '../backend';
 import { elementwise } from './elementwise';
 import { gemm } from './gemm';
+import { loss } from './loss';
+import { optim } from './optim';
 import { reduce } from './reduce';
 import { softmax } from './softmax';
+import { im2col } from './im2col';
+import { conv } from './conv';
+import { locallyConnected } from './locally_connected';
+import { pool } from './pool';
+import { rnn } from './rnn';
+import { lstm } from './lstm';
+import { gru } from './gru';
+import { mgu } from './mgu';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -16,4 +26,14 @@ export const jsBackend: Backend = {
   ...elementwise,
   ...reduce,
   ...softmax,
+  ...im2col,
+  ...conv,
+  ...locallyConnected,
+  ...pool,
+  ...loss,
+  ...optim,
+  ...rnn,
+  ...lstm,
+  ...gru,
+  ...mgu,
 };

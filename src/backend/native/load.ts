@@ -32,6 +32,10 @@ export function loadAddon(): LoadResult {
     return { ok: true, loaded: { addon, path, source } };
   } catch (err) {
     const message = (err as Error).message.split('\n')[0];
+    if ((err as { code?: unknown }).code === 'ERR_NEURITE_ISA') {
+      // The addon loaded but refused the forced SIMD path: say so, not "rebuild".
+      return { ok: false, reason: `${message}. Unset NEURITE_ISA or choose a supported value.` };
+    }
     return {
       ok: false,
       reason:

@@ -1,0 +1,43 @@
+// Argument helpers shared by the recurrent cell bindings (rnn, lstm, gru, mgu).
+#pragma once
+
+#include <string>
+
+#include "args.h"
+
+namespace neurite {
+
+// A mask argument: an empty Float32Array (every step real) or at least B values.
+// Returns nullptr for the empty case.
+inline const float* cell_mask(const Args& args, size_t i, int64_t B) {
+  Napi::Float32Array mask = args.f32(i, "mask");
+  const int64_t have = static_cast<int64_t>(mask.ElementLength());
+  if (have == 0) return nullptr;
+  if (have < B) {
+    args.range_error("mask has " + std::to_string(have) +
+                     " elements, needs 0 (no mask) or at least B (" + std::to_string(B) + ")");
+  }
+  return mask.Data();
+}
+
+// Reads B (argument 0) and H (argument 1): both >= 1 so the gate blocks are well formed.
+struct CellDims {
+  int64_t B, H;
+};
+
+inline CellDims cell_dims(const Args& args) {
+  const int64_t B = args.dim(0, "B", 1);
+  const int64_t H = args.dim(1, "H", 1);
+  // Keep G * H * H (the largest operand, weight_hh) representable with room to spare.
+  if (mul_sat(mul_sat(4, H), H) > (int64_t{1} << 40) || mul_sat(mul_sat(4, H), B) > (int64_t{1} << 40)) {
+    args.range_error("B=" + std::to_string(B) + ", H=" + std::to_string(H) + " is too large");
+  }
+  return {B, H};
+}
+
+inline std::string bh_text(const CellDims& d, int64_t G) {
+  return "B=" + std::to_string(d.B) + ", H=" + std::to_string(d.H) + ", " + std::to_string(G) +
+         " gates";
+}
+
+}  // namespace neurite

@@ -1,0 +1,68 @@
+// Binding for the Minimal Gated Unit: unwrap, check, call.
+#include "../kernels/mgu.h"
+
+#include "args.h"
+#include "cell_args.h"
+#include "families.h"
+
+namespace neurite {
+namespace {
+
+// mguCellForward(B, H, gates, hprev, whh, bhh, mask, h, aux)
+Napi::Value MguCellForward(const Napi::CallbackInfo& info) {
+  Args args(info, "mguCellForward", 9);
+  const CellDims d = cell_dims(args);
+  Napi::Float32Array gates = args.f32(2, "gates");
+  Napi::Float32Array hprev = args.f32(3, "hprev");
+  Napi::Float32Array whh = args.f32(4, "whh");
+  Napi::Float32Array bhh = args.f32(5, "bhh");
+  const float* mask = cell_mask(args, 6, d.B);
+  Napi::Float32Array h = args.f32(7, "h");
+  Napi::Float32Array aux = args.f32(8, "aux");
+  const std::string why = bh_text(d, 2);
+  const int64_t BH = mul_sat(d.B, d.H);
+  args.need(gates, "gates", mul_sat(2, BH), why);
+  args.need(hprev, "hprev", BH, why);
+  args.need(whh, "whh", mul_sat(2 * d.H, d.H), why);
+  args.need(bhh, "bhh", 2 * d.H, why);
+  args.need(h, "h", BH, why);
+  args.need(aux, "aux", BH, why);
+  mgu_cell_forward(args.pool(), d.B, d.H, gates.Data(), hprev.Data(), whh.Data(), bhh.Data(),
+                   mask, h.Data(), aux.Data());
+  return info.Env().Undefined();
+}
+
+// mguCellBackward(B, H, gates, hprev, whh, mask, dh, dgates, daux, dhprev)
+Napi::Value MguCellBackward(const Napi::CallbackInfo& info) {
+  Args args(info, "mguCellBackward", 10);
+  const CellDims d = cell_dims(args);
+  Napi::Float32Array gates = args.f32(2, "gates");
+  Napi::Float32Array hprev = args.f32(3, "hprev");
+  Napi::Float32Array whh = args.f32(4, "whh");
+  const float* mask = cell_mask(args, 5, d.B);
+  Napi::Float32Array dh = args.f32(6, "dh");
+  Napi::Float32Array dgates = args.f32(7, "dgates");
+  Napi::Float32Array daux = args.f32(8, "daux");
+  Napi::Float32Array dhprev = args.f32(9, "dhprev");
+  const std::string why = bh_text(d, 2);
+  const int64_t BH = mul_sat(d.B, d.H);
+  args.need(gates, "gates", mul_sat(2, BH), why);
+  args.need(hprev, "hprev", BH, why);
+  args.need(whh, "whh", mul_sat(2 * d.H, d.H), why);
+  args.need(dh, "dh", BH, why);
+  args.need(dgates, "dgates", mul_sat(2, BH), why);
+  args.need(daux, "daux", BH, why);
+  args.need(dhprev, "dhprev", BH, why);
+  mgu_cell_backward(args.pool(), d.B, d.H, gates.Data(), hprev.Data(), whh.Data(), mask,
+                    dh.Data(), dgates.Data(), daux.Data(), dhprev.Data());
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void register_mgu(Napi::Env env, Napi::Object exports) {
+  exports.Set("mguCellForward", Napi::Function::New(env, MguCellForward, "mguCellForward"));
+  exports.Set("mguCellBackward", Napi::Function::New(env, MguCellBackward, "mguCellBackward"));
+}
+
+}  // namespace neurite

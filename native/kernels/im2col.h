@@ -1,0 +1,47 @@
+// im2col / col2im: the layout change that turns a convolution into a GEMM.
+//
+// Shape letters: C, H, W for one input image (NCHW, so one image is (C, H, W) row-major);
+// KH, KW for the window; OH, OW for the output grid.
+//
+// Layout change. im2col copies every window of the (C, H, W) image into one column of
+//
+//   col: (C*KH*KW, OH*OW), row r = (c*KH + kh)*KW + kw, column p = oh*OW + ow
+//   col[r, p] = x[c, oh*stride_h - pad_top + kh*dilation_h, ow*stride_w - pad_left + kw*dilation_w]
+//
+// with zeros where the index falls into the padding. A convolution with weight
+// (OC, C*KH*KW) is then weight * col = (OC, OH*OW), which is already one NCHW output image.
+// With groups, the rows of group g (channels g*C/G .. (g+1)*C/G - 1) are a contiguous block.
+// The leading dimension `ldcol` (>= OH*OW) lets several images share one col matrix side by
+// side (image i in columns i*OH*OW ...), so one GEMM can run over a batch.
+//
+// col2im is the adjoint: it adds every column entry back onto the pixel it came from
+// (dx += ...), which is the input gradient of the convolution.
+#pragma once
+
+#include <cstdint>
+
+namespace neurite {
+
+// Window geometry of one image. Only pad_top and pad_left move the windows; the bottom and
+// right padding only decide OH and OW (see conv_output_size).
+struct ConvGeometry {
+  int64_t C, H, W;
+  int64_t KH, KW;
+  int64_t stride_h, stride_w;
+  int64_t pad_top, pad_left;
+  int64_t dilation_h, dilation_w;
+  int64_t OH, OW;
+};
+
+// floor((in + pad_lo + pad_hi - (dilation*(kernel-1) + 1)) / stride) + 1; may be <= 0, which
+// callers reject.
+int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad_lo,
+                         int64_t pad_hi, int64_t dilation) noexcept;
+
+// x: (C, H, W); col: (C*KH*KW) rows of ldcol floats, the first OH*OW of each written.
+void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) noexcept;
+
+// dx: (C, H, W) += the adjoint of im2col applied to col.
+void col2im(const ConvGeometry& g, const float* col, int64_t ldcol, float* dx) noexcept;
+
+}  // namespace neurite

@@ -1,0 +1,28 @@
+// LSTM cell, one time step over a batch (B rows, H hidden units). Equations and gradients:
+// lstm.md. Gate blocks in PyTorch's order, each H wide: i, f, g, o with the forget gate (G = 4),
+// or i, g, o without it (G = 3: C_t = C_{t-1} + i * g). Peepholes: peep holds P_i, [P_f,] P_o.
+//
+// gates (B, G*H): in W_ih x_t + b_ih + b_hh (one GEMM over all steps by the caller), out the
+// gate activations, kept for backward. mask: B values, 0 marking a padded step (h and C carry
+// over), or nullptr. Backward writes dgates and ACCUMULATES into dhprev, dcprev, dpeep.
+#pragma once
+
+#include <cstdint>
+
+#include "../common/thread_pool.h"
+
+namespace neurite {
+
+// hprev, cprev (B, H); whh (G*H, H); peep ((G-1)*H) read only when peephole. h, c (B, H) written.
+void lstm_cell_forward(ThreadPool& pool, int64_t B, int64_t H, bool forget_gate, bool peephole,
+                       float* gates, const float* hprev, const float* cprev, const float* whh,
+                       const float* peep, const float* mask, float* h, float* c) noexcept;
+
+// gates as left by forward; cprev, c (B, H) the cell state before and after; dh, dc (B, H)
+// the gradients reaching h_t and C_t. dgates (B, G*H) written; dhprev, dcprev, dpeep +=.
+void lstm_cell_backward(ThreadPool& pool, int64_t B, int64_t H, bool forget_gate, bool peephole,
+                        const float* gates, const float* cprev, const float* c, const float* whh,
+                        const float* peep, const float* mask, const float* dh, const float* dc,
+                        float* dgates, float* dhprev, float* dcprev, float* dpeep) noexcept;
+
+}  // namespace neurite

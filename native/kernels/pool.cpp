@@ -1,0 +1,163 @@
+// Pooling kernels (see pool.h). Planes are split over the threads; each plane is written by
+// one thread only, so backward accumulation needs no atomics.
+#include "pool.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace neurite {
+namespace {
+
+int64_t plane_grain(int64_t work_per_plane) {
+  return std::max<int64_t>(1, 16384 / std::max<int64_t>(work_per_plane, 1));
+}
+
+// Window rows [h0, h1) and columns [w0, w1) inside the image, plus the window's full extent
+// clipped to the padded image (for count_include_pad).
+struct Window {
+  int64_t h0, h1, w0, w1;
+};
+
+inline Window window(const ConvGeometry& g, int64_t oh, int64_t ow) {
+  const int64_t hs = oh * g.stride_h - g.pad_top, ws = ow * g.stride_w - g.pad_left;
+  return {std::max<int64_t>(hs, 0), std::min<int64_t>(hs + g.KH, g.H), std::max<int64_t>(ws, 0),
+          std::min<int64_t>(ws + g.KW, g.W)};
+}
+
+inline float avg_divisor(const ConvGeometry& g, const Window& w, bool count_include_pad) {
+  if (count_include_pad) return static_cast<float>(g.KH * g.KW);
+  return static_cast<float>(std::max<int64_t>((w.h1 - w.h0) * (w.w1 - w.w0), 1));
+}
+
+}  // namespace
+
+void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, const float* x,
+                        float* out, float* argmax) noexcept {
+  if (NC == 0) return;
+  const int64_t P = g.OH * g.OW, HW = g.H * g.W;
+  pool.parallel_for(NC, plane_grain(P * g.KH * g.KW), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      const float* xc = x + c * HW;
+      for (int64_t oh = 0; oh < g.OH; ++oh) {
+        for (int64_t ow = 0; ow < g.OW; ++ow) {
+          float best = -std::numeric_limits<float>::infinity();
+          int64_t at = -1;
+          for (int64_t kh = 0; kh < g.KH; ++kh) {
+            const int64_t ih = oh * g.stride_h - g.pad_top + kh * g.dilation_h;
+            if (ih < 0 || ih >= g.H) continue;
+            for (int64_t kw = 0; kw < g.KW; ++kw) {
+              const int64_t iw = ow * g.stride_w - g.pad_left + kw * g.dilation_w;
+              if (iw < 0 || iw >= g.W) continue;
+              const float v = xc[ih * g.W + iw];
+              // NaN propagates, as in PyTorch: the first NaN wins and stays.
+              if (at < 0 || v > best || (v != v && best == best)) {
+                best = v;
+                at = ih * g.W + iw;
+              }
+            }
+          }
+          out[c * P + oh * g.OW + ow] = best;
+          argmax[c * P + oh * g.OW + ow] = static_cast<float>(at);
+        }
+      }
+    }
+  });
+}
+
+void max_pool2d_backward(ThreadPool& pool, int64_t NC, int64_t HW, int64_t P, const float* dout,
+                         const float* argmax, float* dx) noexcept {
+  pool.parallel_for(NC, plane_grain(P), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      float* dxc = dx + c * HW;
+      for (int64_t p = 0; p < P; ++p) {
+        const float at = argmax[c * P + p];
+        // NaN fails both comparisons, so any entry forward did not write is skipped.
+        if (at >= 0.0f && at < static_cast<float>(HW)) dxc[static_cast<int64_t>(at)] += dout[c * P + p];
+      }
+    }
+  });
+}
+
+void avg_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC,
+                        bool count_include_pad, const float* x, float* out) noexcept {
+  const int64_t P = g.OH * g.OW, HW = g.H * g.W;
+  pool.parallel_for(NC, plane_grain(P * g.KH * g.KW), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      const float* xc = x + c * HW;
+      for (int64_t oh = 0; oh < g.OH; ++oh) {
+        for (int64_t ow = 0; ow < g.OW; ++ow) {
+          const Window w = window(g, oh, ow);
+          float s = 0;
+          for (int64_t ih = w.h0; ih < w.h1; ++ih)
+            for (int64_t iw = w.w0; iw < w.w1; ++iw) s += xc[ih * g.W + iw];
+          out[c * P + oh * g.OW + ow] = s / avg_divisor(g, w, count_include_pad);
+        }
+      }
+    }
+  });
+}
+
+void avg_pool2d_backward(ThreadPool& pool, const ConvGeometry& g, int64_t NC,
+                         bool count_include_pad, const float* dout, float* dx) noexcept {
+  const int64_t P = g.OH * g.OW, HW = g.H * g.W;
+  pool.parallel_for(NC, plane_grain(P * g.KH * g.KW), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      float* dxc = dx + c * HW;
+      for (int64_t oh = 0; oh < g.OH; ++oh) {
+        for (int64_t ow = 0; ow < g.OW; ++ow) {
+          const Window w = window(g, oh, ow);
+          const float d = dout[c * P + oh * g.OW + ow] / avg_divisor(g, w, count_include_pad);
+          for (int64_t ih = w.h0; ih < w.h1; ++ih)
+            for (int64_t iw = w.w0; iw < w.w1; ++iw) dxc[ih * g.W + iw] += d;
+        }
+      }
+    }
+  });
+}
+
+namespace {
+inline int64_t adaptive_start(int64_t o, int64_t in, int64_t out) { return (o * in) / out; }
+inline int64_t adaptive_end(int64_t o, int64_t in, int64_t out) {
+  return ((o + 1) * in + out - 1) / out;
+}
+}  // namespace
+
+void adaptive_avg_pool2d_forward(ThreadPool& pool, int64_t NC, int64_t H, int64_t W, int64_t OH,
+                                 int64_t OW, const float* x, float* out) noexcept {
+  pool.parallel_for(NC, plane_grain(H * W), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      const float* xc = x + c * H * W;
+      for (int64_t oh = 0; oh < OH; ++oh) {
+        const int64_t h0 = adaptive_start(oh, H, OH), h1 = adaptive_end(oh, H, OH);
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          const int64_t w0 = adaptive_start(ow, W, OW), w1 = adaptive_end(ow, W, OW);
+          float s = 0;
+          for (int64_t ih = h0; ih < h1; ++ih)
+            for (int64_t iw = w0; iw < w1; ++iw) s += xc[ih * W + iw];
+          out[(c * OH + oh) * OW + ow] = s / static_cast<float>((h1 - h0) * (w1 - w0));
+        }
+      }
+    }
+  });
+}
+
+void adaptive_avg_pool2d_backward(ThreadPool& pool, int64_t NC, int64_t H, int64_t W,
+                                  int64_t OH, int64_t OW, const float* dout, float* dx) noexcept {
+  pool.parallel_for(NC, plane_grain(H * W), [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      float* dxc = dx + c * H * W;
+      for (int64_t oh = 0; oh < OH; ++oh) {
+        const int64_t h0 = adaptive_start(oh, H, OH), h1 = adaptive_end(oh, H, OH);
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          const int64_t w0 = adaptive_start(ow, W, OW), w1 = adaptive_end(ow, W, OW);
+          const float d =
+              dout[(c * OH + oh) * OW + ow] / static_cast<float>((h1 - h0) * (w1 - w0));
+          for (int64_t ih = h0; ih < h1; ++ih)
+            for (int64_t iw = w0; iw < w1; ++iw) dxc[ih * W + iw] += d;
+        }
+      }
+    }
+  });
+}
+
+}  // namespace neurite

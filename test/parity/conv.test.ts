@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { convBackwardOracle, convForwardOracle, outSize, type ConvCase } from '../oracle/conv';
+import { BACKEND_NAMES, expectClose, kernels, pattern, withThreads } from '../helpers/backends';
+
+/** Random conv shapes: stride 1-3, padding 0-2 per side, dilation 1-2, non-square, groups. */
+function randomCases(count: number, seed: number): ConvCase[] {
+  let s = seed;
+  const r = (n: number) => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return (s >>> 16) % n; };
+  const cases: ConvCase[] = [];
+  while (cases.length < count) {
+    const groups = [1, 1, 2, 3][r(4)]!;
+    const c: ConvCase = {
+      N: 1 + r(3), C: groups * (1 + r(3)), H: 3 + r(8), W: 3 + r(8), OC: groups * (1 + r(3)),
+      KH: 1 + r(4), KW: 1 + r(4), sh: 1 + r(3), sw: 1 + r(3),
+      pt: r(3), pb: r(3), pl: r(3), pr: r(3), dh: 1 + r(2), dw: 1 + r(2), groups,
+    };
+    const [OH, OW] = outSize(c);
+    if (OH >= 1 && OW >= 1) cases.push(c);
+  }
+  return cases;
+}
+
+const fixed: ConvCase[] = [
+  // 1x1 stride 1 (skips im2col), with groups, and 1x1 with stride / padding (does not).
+  { N: 2, C: 4, H: 5, W: 3, OC: 6, KH: 1, KW: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 },
+  { N: 2, C: 4, H: 5, W: 3, OC: 6, KH: 1, KW: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 2 },
+  { N: 1, C: 3, H: 6, W: 7, OC: 2, KH: 1, KW: 1, sh: 2, sw: 1, pt: 1, pb: 0, pl: 0, pr: 1, dh: 1, dw: 1, groups: 1 },
+  // Depthwise, and a batch large enough to be split over threads.
+  { N: 3, C: 4, H: 7, W: 6, OC: 8, KH: 3, KW: 3, sh: 1, sw: 2, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 4 },
+  { N: 5, C: 3, H: 9, W: 11, OC: 4, KH: 3, KW: 5, sh: 2, sw: 1, pt: 2, pb: 0, pl: 1, pr: 2, dh: 2, dw: 1, groups: 1 },
+];
+const cases = [...fixed, ...randomCases(24, 7)];
+
+const name = (c: ConvCase) =>
+  `x=[${c.N},${c.C},${c.H},${c.W}] w=[${c.OC},${c.C / c.groups},${c.KH},${c.KW}] s=${c.sh},${c.sw} ` +
+  `p=${c.pt},${c.pb},${c.pl},${c.pr} d=${c.dh},${c.dw} g=${c.groups}`;
+
+function dims(c: ConvCase) {
+  return [c.N, c.C, c.H, c.W, c.OC, c.KH, c.KW, c.sh, c.sw, c.pt, c.pb, c.pl, c.pr, c.dh, c.dw, c.groups] as const;
+}
+
+function runAll(backend: 'js' | 'native', c: ConvCase, withBias: boolean) {
+  const [OH, OW] = outSize(c);
+  const K = kernels(backend);
+  const x = pattern(c.N * c.C * c.H * c.W, 1);
+  const w = pattern(c.OC * (c.C / c.groups) * c.KH * c.KW, 2);
+  const b = withBias ? pattern(c.OC, 3) : new Float32Array(0);
+  const dout = pattern(c.N * c.OC * OH * OW, 4);
+  const out = new Float32Array(dout.length).fill(NaN);
+  K.conv2dForward(x, w, b, withBias, out, ...dims(c));
+  // Backward kernels accumulate: start from a known non-zero value.
+  const dx = new Float32Array(x.length).fill(0.5), dw = new Float32Array(w.length).fill(0.5), db = new Float32Array(c.OC).fill(0.5);
+  K.conv2dBackwardInput(dout, w, dx, ...dims(c));
+  K.conv2dBackwardWeight(x, dout, dw, ...dims(c));
+  K.conv2dBackwardBias(dout, db, c.N, c.OC, OH * OW);
+  return { x, w, b, dout, out, dx, dw, db };
+}
+
+const plus = (a: Float64Array, v: number) => a.map((e) => e + v);
+
+describe.each(BACKEND_NAMES)('conv2d on %s vs the nested-loop oracle', (backend) => {
+  it.each(cases.map((c, i) => ({ c, i, label: name(c) })))('$label', ({ c, i }) => {
+    const r = runAll(backend, c, i % 2 === 0);
+    const ref = convForwardOracle(c, r.x, r.w, i % 2 === 0 ? r.b : null);
+    const tol = 2e-6 * Math.sqrt((c.C / c.groups) * c.KH * c.KW) + 1e-6;
+    expectClose(r.out, ref, 1e-5, tol);
+    const g = convBackwardOracle(c, r.x, r.w, r.dout);
+    expectClose(r.dx, plus(g.dx, 0.5), 1e-5, 1e-5);
+    expectClose(r.dw, plus(g.dw, 0.5), 1e-5, 2e-6 * Math.sqrt(c.N * r.dout.length) + 1e-5);
+    expectClose(r.db, plus(g.db, 0.5), 1e-5, 1e-5);
+  });
+
+  it('the worked examples: 7x7 with 3x3 gives 5x5 at stride 1 and 3x3 at stride 2', () => {
+    const K = kernels(backend);
+    for (const [s, o] of [[1, 5], [2, 3]] as const) {
+      const out = new Float32Array(o * o);
+      K.conv2dForward(pattern(49, 1), pattern(9, 2), new Float32Array(0), false, out, 1, 1, 7, 7, 1, 3, 3, s, s, 0, 0, 0, 0, 1, 1, 1);
+      const c: ConvCase = { N: 1, C: 1, H: 7, W: 7, OC: 1, KH: 3, KW: 3, sh: s, sw: s, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 };
+      expect(outSize(c)).toEqual([o, o]);
+      expectClose(out, convForwardOracle(c, pattern(49, 1), pattern(9, 2), null), 1e-5, 1e-5);
+    }
+  });
+
+  it('an output size below 1 is a RangeError showing the formula', () => {
+    const K = kernels(backend);
+    expect(() => K.conv2dForward(new Float32Array(4), new Float32Array(9), new Float32Array(0), false, new Float32Array(1), 1, 1, 2, 2, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1))
+      .toThrow(/output height is floor\(.*= floor\(\(2 \+ 0 \+ 0 - \(1\*\(3-1\)\+1\)\) \/ 1\) \+ 1 = 0, must be >= 1/);
+  });
+});
+
+describe('conv2d native vs js', () => {
+  it('agree and are bit-identical for 1 and 2 threads', () => {
+    const c: ConvCase = { N: 4, C: 6, H: 12, W: 10, OC: 8, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 };
+    const js = runAll('js', c, true);
+    const one = withThreads(1, () => runAll('native', c, true));
+    const two = withThreads(2, () => runAll('native', c, true));
+    for (const k of ['out', 'dx', 'dw', 'db'] as const) {
+      expectClose(one[k], js[k], 1e-5, 1e-5);
+      expect(Buffer.from(two[k].buffer).equals(Buffer.from(one[k].buffer))).toBe(true);
+    }
+  });
+});
+
+describe('conv2d native binding checks', () => {
+  const K = () => kernels('native');
+  const ok = [new Float32Array(16), new Float32Array(9), new Float32Array(1), true, new Float32Array(4), 1, 1, 4, 4, 1, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1] as const;
+  const call = (i: number, v: unknown) => {
+    const a = [...ok] as unknown[];
+    a[i] = v;
+    return () => (K().conv2dForward as unknown as (...a: unknown[]) => void)(...a);
+  };
+  it('accepts the reference call', () => { expect(call(0, new Float32Array(16))).not.toThrow(); });
+  it('rejects wrong types, counts and sizes with the argument named', () => {
+    expect(call(0, [1, 2])).toThrow(/argument 0 \(x\) must be a Float32Array, got Array/);
+    expect(call(0, new Float32Array(15))).toThrow(/x has 15 elements, needs at least 16/);
+    expect(call(1, new Float32Array(8))).toThrow(/weight has 8 elements/);
+    expect(call(2, new Float32Array(0))).toThrow(/bias has 0 elements, needs at least 1/);
+    expect(call(3, 1)).toThrow(/argument 3 \(hasBias\) must be a boolean/);
+    expect(call(4, new Float32Array(3))).toThrow(/out has 3 elements/);
+    expect(call(12, 0)).toThrow(RangeError);
+    expect(call(12, 0)).toThrow(/argument 12 \(strideH\)/);
+    expect(call(18, 0)).toThrow(/dilationH/);
+    expect(call(20, 2)).toThrow(/divisible by groups/);
+    expect(call(14, -1)).toThrow(/padTop/);
+    expect(call(10, 1.5)).toThrow(/KH/);
+    expect(() => (K().conv2dForward as unknown as (...a: unknown[]) => void)(...ok.slice(0, 20))).toThrow(/expected 21 arguments, got 20/);
+    expect(() => K().conv2dBackwardBias(new Float32Array(3), new Float32Array(1), 1, 1, 4)).toThrow(/dout has 3 elements/);
+  });
+});

@@ -1,0 +1,5 @@
+// Parity for the gru cell kernels: forward vs the float64 oracle, backward vs its finite
+// differences, native vs js (cases in test/helpers/cell-parity.ts).
+import { describeCellParity } from '../helpers/cell-parity';
+
+describeCellParity(['gruAfter', 'gruBefore']);
