@@ -47,7 +47,7 @@ inline int64_t output_size(const Args& args, const char* what, const char* in_na
                      ", must be >= 1");
   }
   // Products of dims are bounded elsewhere; a single dim must fit the JS-side limit.
-  if (out > kMaxDim) args.range_error(std::string("output ") + what + " is too large");
+  if (out > kMaxDim) args.range_error(std::string("output ") + what + " (from " + in_name + ") is too large");
   return out;
 }
 

@@ -4,8 +4,8 @@
 //
 // On x86-64 with GCC or Clang the same loop is also compiled with target("avx2") and
 // target("avx512f") function attributes (no per-file flags, so binding.gyp and CMake need
-// nothing) and picked once at first use with __builtin_cpu_supports, which checks that the OS
-// saves the wider registers. NEURITE_ISA=generic|avx2 caps the choice (as for GEMM).
+// nothing), and each call takes the clone of the process-wide active ISA (native/common/cpu.h:
+// cpuid plus the OS's saved register state, NEURITE_ISA, setIsa()), as GEMM does.
 // Everywhere else it is the plain loop, which the compiler vectorizes for the baseline ISA.
 //
 // The clones compute the same IEEE operations in the same order and never fuse a multiply
@@ -16,8 +16,8 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
+
+#include "../common/cpu.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define NEURITE_SIMD_CLONES 1
@@ -35,25 +35,6 @@
 #endif
 
 namespace neurite {
-
-// 0 = baseline, 1 = AVX2, 2 = AVX-512F.
-inline int simd_loop_level() {
-  static const int level = [] {
-#if NEURITE_SIMD_CLONES
-    __builtin_cpu_init();
-    int best = 0;
-    if (__builtin_cpu_supports("avx2")) best = 1;
-    if (__builtin_cpu_supports("avx512f")) best = 2;
-    const char* forced = std::getenv("NEURITE_ISA");
-    if (forced && std::strcmp(forced, "generic") == 0) best = 0;
-    if (forced && std::strcmp(forced, "avx2") == 0 && best > 1) best = 1;
-    return best;
-#else
-    return 0;
-#endif
-  }();
-  return level;
-}
 
 namespace detail {
 
@@ -81,9 +62,9 @@ __attribute__((target("avx512f"))) NEURITE_NO_CONTRACT void loop_avx512(int64_t 
 template <typename Body>
 void simd_loop(int64_t begin, int64_t end, Body body) {
 #if NEURITE_SIMD_CLONES
-  switch (simd_loop_level()) {
-    case 2: return detail::loop_avx512(begin, end, body);
-    case 1: return detail::loop_avx2(begin, end, body);
+  switch (active_isa()) {
+    case Isa::avx512: return detail::loop_avx512(begin, end, body);
+    case Isa::avx2: return detail::loop_avx2(begin, end, body);
     default: break;
   }
 #endif
