@@ -39,10 +39,7 @@ export type ArgSpec =
   | { kind: 'dims'; name: string; minLen: number; maxLen: number; min: number }
   | {
       kind: 'f32'; name: string; length: (a: Named) => number;
-      /** Sets the contents a valid call needs (e.g. class indices); random values otherwise. */
-      fill?: (buf: Float32Array, a: Named, rnd: () => number) => void;
-      /** An empty array is valid too ("absent", e.g. no mask). */
-      emptyOk?: boolean;
+      fill?: (buf: Float32Array, a: Named, rnd: () => number) => void; emptyOk?: boolean;
     }
   | { kind: 'choice'; name: string; values: string[] };
 
