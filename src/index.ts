@@ -60,6 +60,7 @@ export {
   type BatchSource, type FitData, type TensorPair,
 } from './train/index';
 export { mlp, trainMlp, type MlpOptions, type TrainMlpOptions, type TrainMlpResult, type LabelledSplit } from './zoo/mlp';
+export { smallCnn, type SmallCnnOptions } from './zoo/cifar-cnn';
 export { parseIdx, readIdx, readIdxImages, readIdxLabels, idxImagesToTensor, idxLabelsToTensor, type IdxArray, type IdxDtype, type ImageLayout } from './data/idx';
 export { loadFashionMnist, fashionMnistSubsetDir, balancedIndices, FASHION_MNIST_CLASSES, type FashionMnist, type FashionMnistOptions, type LabelledData } from './data/fashion-mnist';
 export { DataLoader, batches, type Batch, type BatchOptions } from './data/loader';

@@ -3,7 +3,7 @@
  * (flat vectors, NCHW images or sequences of rows) and its default hyperparameters; the
  * models themselves live in src/zoo/. Adding a model: one entry here.
  */
-import { mlp, type Module } from '../index';
+import { GRU, lenet5, LSTM, mlp, SequenceClassifier, smallCnn, type Module } from '../index';
 
 /** Shape of one input image: channels, height, width; and the number of classes. */
 export interface DataShape {
@@ -41,6 +41,38 @@ export const ZOO: readonly ZooEntry[] = [
     layout: 'flat',
     build: (s) => mlp({ inputSize: s.channels * s.height * s.width, classes: s.classes }),
     defaults: { epochs: 5, batchSize: 64, optimizer: 'adam', lr: 1e-3 },
+  },
+  {
+    name: 'lenet5',
+    description: 'LeNet-5: conv 6@5x5, pool, conv 16@5x5, pool, fc 120-84 (28x28 or 32x32 images)',
+    layout: 'image',
+    accepts: (s) => (s.height === s.width && (s.height === 28 || s.height === 32) ? undefined : `needs 28x28 or 32x32 images, got ${s.height}x${s.width}`),
+    build: (s) => lenet5({ inputSize: s.height as 28 | 32, inChannels: s.channels, numClasses: s.classes }),
+    defaults: { epochs: 5, batchSize: 64, optimizer: 'adam', lr: 1e-3 },
+  },
+  {
+    name: 'cnn',
+    description: 'small CNN for CIFAR-10: conv 32@3x3, pool, conv 64@3x3, pool, fc 128 (sides divisible by 4)',
+    layout: 'image',
+    accepts: (s) => (s.height % 4 === 0 && s.width % 4 === 0 ? undefined : `needs image sides divisible by 4, got ${s.height}x${s.width}`),
+    build: (s) => smallCnn({ inChannels: s.channels, height: s.height, width: s.width, numClasses: s.classes }),
+    defaults: { epochs: 5, batchSize: 64, optimizer: 'adam', lr: 1e-3 },
+  },
+  {
+    name: 'lstm',
+    description: 'LSTM (128 units) reading each image row as a time step, classified from its last state',
+    layout: 'sequence',
+    accepts: (s) => (s.channels === 1 ? undefined : `reads rows of 1-channel images, got ${s.channels} channels`),
+    build: (s) => new SequenceClassifier(new LSTM(s.width, 128, { batchFirst: true }), s.classes),
+    defaults: { epochs: 5, batchSize: 64, optimizer: 'adam', lr: 2e-3 },
+  },
+  {
+    name: 'gru',
+    description: 'GRU (128 units) reading each image row as a time step, classified from its last state',
+    layout: 'sequence',
+    accepts: (s) => (s.channels === 1 ? undefined : `reads rows of 1-channel images, got ${s.channels} channels`),
+    build: (s) => new SequenceClassifier(new GRU(s.width, 128, { batchFirst: true }), s.classes),
+    defaults: { epochs: 5, batchSize: 64, optimizer: 'adam', lr: 2e-3 },
   },
 ];
 
