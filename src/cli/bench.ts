@@ -111,9 +111,9 @@ function fmt(x: number | undefined, digits: number): string {
   return x.toPrecision(digits);
 }
 
-function table(records: BenchRecord[]): string {
+function table(records: BenchRecord[], nameWidth = 0): string {
   const names = [...new Set(records.map((r) => r.name))];
-  const width = Math.max(24, ...names.map((n) => n.length)) + 2;
+  const width = Math.max(24, nameWidth, ...names.map((n) => n.length)) + 2;
   const head = `${'workload'.padEnd(width)}${'native ms'.padStart(11)}${'GFLOP/s'.padStart(9)}${'js ms'.padStart(11)}${'GFLOP/s'.padStart(9)}${'native/js'.padStart(11)}${'rss MB'.padStart(8)}`;
   const lines = [head];
   for (const name of names) {
@@ -160,14 +160,18 @@ async function run(argv: readonly string[]): Promise<number> {
   if (values.threads !== undefined) childArgs.push('--threads', String(values.threads));
   if (values.isa !== undefined) childArgs.push('--isa', values.isa);
   const records: BenchRecord[] = [];
+  const nameWidth = Math.max(...entries.map((e) => e.workload.name.length));
   try {
     for (const entry of entries) {
       const backends = backendsFor(entry, values.backend, info.nativeAvailable);
       if (backends.length === 0) continue;
       const got = values['in-process'] ? runEntry(entry, backends, values.repeat, values['min-time']) : runChild(entry, childArgs);
       records.push(...got);
-      if (!values.json && !values['in-process'] && records.length === got.length) out(table(got).split('\n')[0] + '\n');
-      if (!values.json && !values['in-process']) out(table(got).split('\n')[1] + '\n');
+      if (!values.json && !values['in-process']) {
+        const [head, row] = table(got, nameWidth).split('\n');
+        if (records.length === got.length) out(head + '\n');
+        out(row + '\n');
+      }
     }
   } finally {
     setBackend(started);
