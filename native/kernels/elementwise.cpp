@@ -126,8 +126,6 @@ void binary_dispatch(ThreadPool& pool, const float* a, const int64_t* as, const 
   });
 }
 
-inline float sigmoid(float x) { return sigmoid_f(x); }
-
 inline float softplus(float x) {
   // log(1 + e^x) without overflow for large x and without losing precision for small x.
   return x > 0.0f ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
