@@ -23,6 +23,7 @@ export { imageGrid, type ImageGridOptions } from './viz/grid';
 export { scatterPlot, CLASS_COLORS, type ScatterPlotOptions } from './viz/scatter';
 export {
   reparameterize, klDivergenceStdNormal, ganDiscriminatorLoss, ganGeneratorLoss, type ReparameterizeOptions, type KlOptions,
+  type GanDiscriminatorLossOptions,
 } from './generative/functional';
 export {
   Autoencoder, corrupt, reconstructionLoss, type AutoencoderOptions, type Noise, type OutputActivation,

@@ -47,7 +47,11 @@ inline int64_t output_size(const Args& args, const char* what, const char* in_na
                      ", must be >= 1");
   }
   // Products of dims are bounded elsewhere; a single dim must fit the JS-side limit.
-  if (out > kMaxDim) args.range_error(std::string("output ") + what + " is too large");
+  if (out > kMaxDim) {
+    args.range_error(std::string("output ") + what + " from " + in_name + "=" + std::to_string(in) +
+                     " and padding " + std::to_string(lo) + "+" + std::to_string(hi) + " is " +
+                     std::to_string(out) + ", more than " + std::to_string(kMaxDim));
+  }
   return out;
 }
 

@@ -45,7 +45,7 @@ export interface AutoencoderComparisonOptions {
   batchSize?: number;
   /** Code size of the compared models (default 30). */
   codeSize?: number;
-  /** A few hundred images and one epoch each: checks the pipeline in seconds. */
+  /** A few hundred images, narrow hidden layers and one epoch each: checks the pipeline in seconds. */
   quick?: boolean;
   /** Seed for initialisation, shuffling and noise (default 0). */
   seed?: number;
@@ -176,12 +176,15 @@ export function runAutoencoderComparison(options: AutoencoderComparisonOptions =
   mkdirSync(o.outDir, { recursive: true });
 
   const t0 = performance.now();
-  const data = loadFashionMnist({ dir: options.dataDir, layout: 'flat', ...(quick ? { subset: { train: 500, test: 100 } } : {}) });
+  const data = loadFashionMnist({ dir: options.dataDir, layout: 'flat', ...(quick ? { subset: { train: 300, test: 60 } } : {}) });
   const xTrain = data.train.x, xTest = data.test.x;
   const labels = Array.from(data.test.y.data);
   o.log(`Fashion-MNIST from ${data.dir}: ${xTrain.shape[0]} training and ${xTest.shape[0]} test images (${seconds(t0).toFixed(1)} s)`);
 
   const K = o.codeSize;
+  // Hidden widths: the full models, or narrow ones for a quick check of the pipeline.
+  const [H1, H2] = quick ? [64, 32] : [512, 128];
+  const [G1, G2] = quick ? [32, 64] : [256, 512];
   const result: ComparisonRow[] = [];
   const record = (method: string, reconstruction: Tensor, since: number) => {
     const e = errorPerImage(reconstruction, xTest);
@@ -206,7 +209,7 @@ export function runAutoencoderComparison(options: AutoencoderComparisonOptions =
   record(`autoencoder (784-${K}-784)`, inChunks(xTest, (x) => ae.forward(x)), since);
 
   // Deep ReLU autoencoder.
-  const sizes = [PIXELS, 512, 128, K];
+  const sizes = [PIXELS, H1, H2, K];
   o.log(`Deep autoencoder ${[...sizes, ...sizes.slice(0, -1).reverse()].join('-')} (ReLU)...`);
   since = performance.now();
   const deep: Autoencoder = deepAutoencoder(sizes, { output: 'sigmoid' });
@@ -243,20 +246,20 @@ export function runAutoencoderComparison(options: AutoencoderComparisonOptions =
 
   // VAE
   const latent = 16;
-  o.log(`VAE 784-512-(${latent} mean, ${latent} log-variance)-512-784...`);
-  const vae: VariationalAutoencoder = mlpVae(PIXELS, 512, latent);
+  o.log(`VAE 784-${H1}-(${latent} mean, ${latent} log-variance)-${H1}-784...`);
+  const vae: VariationalAutoencoder = mlpVae(PIXELS, H1, latent);
   train('VAE', vae, (x) => vae.loss(x).loss, xTrain, o);
   save('vae-samples.png', imageGrid(vae.sample(64, new Random(o.seed + 2)), { columns: 8 }));
 
   // GAN
-  o.log('GAN: generator 64-256-512-784, discriminator 784-512-256-1...');
-  const gan = mlpGan(64, [256, 512], PIXELS, [512, 256]);
+  o.log(`GAN: generator 64-${G1}-${G2}-784, discriminator 784-${G2}-${G1}-1...`);
+  const gan = mlpGan(64, [G1, G2], PIXELS, [G2, G1]);
   trainGan(gan, xTrain, o);
   save('gan-samples.png', imageGrid(gan.sample(64, new Random(o.seed + 3)), { columns: 8 }));
 
   // 2-D codes: a deep autoencoder with a 2-unit bottleneck, and the first two principal components.
   o.log('Deep autoencoder with a 2-D code for the scatter plot...');
-  const deep2: Autoencoder = deepAutoencoder([PIXELS, 512, 128, 2], { output: 'sigmoid' });
+  const deep2: Autoencoder = deepAutoencoder([PIXELS, H1, H2, 2], { output: 'sigmoid' });
   train('2-D deep autoencoder', deep2, (x) => deep2.loss(x), xTrain, o);
   const classNames = data.classes ?? FASHION_MNIST_CLASSES;
   save('codes-2d.png', scatterPlot(inChunks(xTest, (x) => deep2.encode(x)), labels, { title: 'deep autoencoder 2-D codes', classNames }));

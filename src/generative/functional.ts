@@ -68,14 +68,29 @@ export function klDivergenceStdNormal(mu: Tensor, logVar: Tensor, options: KlOpt
   return mulScalar(sum(terms), reduction === 'mean' ? -0.5 / rows : -0.5);
 }
 
+export interface GanDiscriminatorLossOptions {
+  /**
+   * Target for real samples (default 1). 0.9 gives one-sided label smoothing (Salimans et al.),
+   * which keeps the discriminator from becoming over-confident.
+   */
+  realLabel?: number;
+}
+
 /**
- * The discriminator's loss: binary cross-entropy with real samples labelled 1 and generated
- * samples labelled 0, from logits: mean softplus(-realLogits) + mean softplus(fakeLogits).
+ * The discriminator's loss: binary cross-entropy with real samples labelled 1 (or realLabel = s)
+ * and generated samples labelled 0, from logits:
+ *   mean softplus(-realLogits) + (1 - s) mean realLogits + mean softplus(fakeLogits)
+ * (softplus(l) - s l = softplus(-l) + (1 - s) l is the cross-entropy against target s).
  */
-export function ganDiscriminatorLoss(realLogits: Tensor, fakeLogits: Tensor): Tensor {
+export function ganDiscriminatorLoss(realLogits: Tensor, fakeLogits: Tensor, options: GanDiscriminatorLossOptions = {}): Tensor {
   checkTensor('ganDiscriminatorLoss', 'realLogits', realLogits);
   checkTensor('ganDiscriminatorLoss', 'fakeLogits', fakeLogits);
-  return add(mean(softplus(neg(realLogits))), mean(softplus(fakeLogits)));
+  const s = options.realLabel ?? 1;
+  if (typeof s !== 'number' || !(s > 0 && s <= 1)) {
+    throw new RangeError(`ganDiscriminatorLoss: realLabel must be in (0, 1], got ${describe(s)}`);
+  }
+  const loss = add(mean(softplus(neg(realLogits))), mean(softplus(fakeLogits)));
+  return s === 1 ? loss : add(loss, mulScalar(mean(realLogits), 1 - s));
 }
 
 /**

@@ -26,6 +26,8 @@ export interface StepOptimizer {
 export interface GANOptions {
   /** Generator for the noise z (default: the global one). */
   rng?: Random;
+  /** Discriminator target for real samples (default 1; 0.9 for one-sided label smoothing). */
+  realLabel?: number;
 }
 
 export interface GANStepResult {
@@ -38,6 +40,7 @@ export class GAN extends Module {
   readonly generator: Module;
   readonly discriminator: Module;
   readonly latentDim: number;
+  readonly realLabel: number;
   private readonly rng: Random;
 
   /** generator: z (N, latentDim) -> samples; discriminator: samples -> logits (N, 1) or (N). */
@@ -52,6 +55,9 @@ export class GAN extends Module {
     this.discriminator = this.registerModule('discriminator', discriminator);
     this.latentDim = latentDim;
     this.rng = options.rng ?? defaultRandom;
+    const s = options.realLabel ?? 1;
+    if (typeof s !== 'number' || !(s > 0 && s <= 1)) throw new RangeError(`GAN: realLabel must be in (0, 1], got ${describe(s)}`);
+    this.realLabel = s;
   }
 
   /** G(z) for noise z (N, latentDim). */
@@ -95,7 +101,7 @@ export class GAN extends Module {
     const discriminatorLoss = tidy(() => {
       this.discriminator.zeroGrad();
       const fake = noGrad(() => this.generator.forward(this.noise(n)));
-      const loss = ganDiscriminatorLoss(this.logits(real), this.logits(fake));
+      const loss = ganDiscriminatorLoss(this.logits(real), this.logits(fake), { realLabel: this.realLabel });
       loss.backward();
       optimizers.discriminator.step();
       return loss.item();
@@ -119,11 +125,13 @@ export class GAN extends Module {
 
   /** The architecture, both networks included (their classes must be registered). */
   override getConfig(): Record<string, unknown> {
-    return { generator: moduleToConfig(this.generator), discriminator: moduleToConfig(this.discriminator), latentDim: this.latentDim };
+    return { generator: moduleToConfig(this.generator), discriminator: moduleToConfig(this.discriminator), latentDim: this.latentDim, realLabel: this.realLabel };
   }
 
   static fromConfig(c: Record<string, unknown>): GAN {
-    return new GAN(moduleFromConfig(c.generator as ModuleConfig), moduleFromConfig(c.discriminator as ModuleConfig), c.latentDim as number);
+    return new GAN(moduleFromConfig(c.generator as ModuleConfig), moduleFromConfig(c.discriminator as ModuleConfig), c.latentDim as number, {
+      realLabel: (c.realLabel as number | undefined) ?? 1,
+    });
   }
 }
 

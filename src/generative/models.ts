@@ -74,6 +74,8 @@ export function mlpVae(D: number, H: number, K: number, options: VAEOptions = {}
 export interface MlpGanOptions {
   /** Dropout probability after each hidden layer of the discriminator (default 0.3; 0 for none). */
   dropout?: number;
+  /** Discriminator target for real samples (default 1; see GANOptions). */
+  realLabel?: number;
   rng?: Random;
 }
 
@@ -90,5 +92,5 @@ export function mlpGan(latentDim: number, generatorHidden: number[], D: number, 
   const rng = options.rng;
   const generator = new Sequential(mlp(g, () => [new LeakyReLU(0.2)], rng), new Sigmoid());
   const discriminator = mlp(d, () => (p > 0 ? [new LeakyReLU(0.2), new Dropout(p, { rng })] : [new LeakyReLU(0.2)]), rng);
-  return new GAN(generator, discriminator, latentDim, { rng });
+  return new GAN(generator, discriminator, latentDim, { rng, realLabel: options.realLabel });
 }

@@ -9,7 +9,7 @@ const dir = mkdtempSync(join(tmpdir(), 'neurite-ae-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('autoencoder comparison example (quick mode)', () => {
-  it('prints the table and writes PNGs that decode to the expected sizes', () => {
+  it('prints the table and writes PNGs that decode to the expected sizes', { timeout: 180_000 }, () => {
     const lines: string[] = [];
     const result = runAutoencoderComparison({ quick: true, outDir: dir, log: (l) => lines.push(l) });
     expect(result.rows.map((r) => r.method.split(' ')[0])).toEqual(['PCA', 'autoencoder', 'deep']);

@@ -90,6 +90,18 @@ describe.each(BACKEND_NAMES)('VAE and GAN functions on %s', (name) => {
     f2.toArray().forEach((l, i) => expect(f2.grad!.data[i]).toBeCloseTo(-(1 - sigmoid(l)) / 4, 6));
   });
 
+  it('GAN discriminator loss with one-sided label smoothing is the cross-entropy against 0.9', () => {
+    const real = tensor([2, -1, 0.5, 40]), fake = tensor([-3, 0.2]);
+    real.requiresGrad = true;
+    const d = ganDiscriminatorLoss(real, fake, { realLabel: 0.9 });
+    const expected = real.toArray().reduce((s, l) => s + softplus(l) - 0.9 * l, 0) / 4
+      + fake.toArray().reduce((s, l) => s + softplus(l), 0) / 2;
+    expect(d.item()).toBeCloseTo(expected, 5);
+    d.backward();
+    real.toArray().forEach((l, i) => expect(real.grad!.data[i]).toBeCloseTo((sigmoid(l) - 0.9) / 4, 6));
+    expect(() => ganDiscriminatorLoss(real, fake, { realLabel: 0 })).toThrow(/realLabel/);
+  });
+
   it('rejects mismatched shapes and bad arguments', () => {
     const a = tensor([[1, 2]]), b = tensor([[1, 2, 3]]);
     expect(() => reparameterize(a, b)).toThrow(/same shape/);

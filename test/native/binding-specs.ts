@@ -37,8 +37,10 @@ export type ArgSpec =
   | { kind: 'dim'; name: string; min: number; max: number; validMax: number }
   | { kind: 'number'; name: string }
   | { kind: 'dims'; name: string; minLen: number; maxLen: number; min: number }
-  | { kind: 'f32'; name: string; length: (a: Named) => number; fill?: (buf: Float32Array, a: Named, rnd: () => number) => void }
-  | { kind: 'f32'; name: string; length: (a: Named) => number; emptyOk?: boolean }
+  | {
+      kind: 'f32'; name: string; length: (a: Named) => number;
+      fill?: (buf: Float32Array, a: Named, rnd: () => number) => void; emptyOk?: boolean;
+    }
   | { kind: 'choice'; name: string; values: string[] };
 
 export interface BindingSpec {
@@ -59,7 +61,6 @@ export const num = (name: string): ArgSpec => ({ kind: 'number', name });
 export const choice = (name: string, values: string[]): ArgSpec => ({ kind: 'choice', name, values });
 export const f32 = (name: string, length: (a: Named) => number, fill?: (buf: Float32Array, a: Named, rnd: () => number) => void): ArgSpec =>
   ({ kind: 'f32', name, length, fill });
-export const f32 = (name: string, length: (a: Named) => number): ArgSpec => ({ kind: 'f32', name, length });
 /** A Float32Array that may also be empty (an optional input such as a mask), else at least `length` long. */
 export const f32OrEmpty = (name: string, length: (a: Named) => number): ArgSpec => ({ kind: 'f32', name, length, emptyOk: true });
 export const dim = (name: string, min = 0, max = MAX_DIM, validMax = min + 9): ArgSpec =>
