@@ -124,7 +124,8 @@ export function recurrentScan(spec: CellSpec, x: Tensor, h0: Tensor, c0: Tensor 
   const hs = (s: number) => Y.subarray(s * BH, (s + 1) * BH);
   const cs = (s: number) => Y.subarray((slots + s) * BH, (slots + s + 1) * BH);
 
-  for (let k = 0; k < T; k++) {
+  // An empty batch has nothing to compute (the kernels take B >= 1).
+  for (let k = 0; k < (B > 0 ? T : 0); k++) {
     const { t, prev, cur, m } = step(reverse ? T - 1 - k : k);
     const gt = g.subarray(t * B * GH, (t + 1) * B * GH);
     switch (spec.kind) {
@@ -155,7 +156,7 @@ export function recurrentScan(spec: CellSpec, x: Tensor, h0: Tensor, c0: Tensor 
     const dg = acquire(T * B * GH);
     const daux = aux ? acquire(T * BH) : null;
     const dpeepOwn = peephole ? gradBuffer(w.peephole!) ?? acquireZeroed((G - 1) * H) : EMPTY;
-    for (let k = T - 1; k >= 0; k--) {
+    for (let k = B > 0 ? T - 1 : -1; k >= 0; k--) {
       const { t, prev, cur, m } = step(reverse ? T - 1 - k : k);
       const gt = g.subarray(t * B * GH, (t + 1) * B * GH);
       const dgt = dg.subarray(t * B * GH, (t + 1) * B * GH);

@@ -230,6 +230,25 @@ describe.each(BACKEND_NAMES)('recurrent layers on %s', (name) => {
     expect(norm()).toBeLessThanOrEqual(1 + 1e-5);
   });
 
+  it('handles T = 0, B = 0 and T = 1', () => {
+    manualSeed(29);
+    const layer = new LSTM(2, 3, { bidirectional: true });
+    const h0 = randNormal([2, 2, 3]), c0 = randNormal([2, 2, 3]);
+    const empty = layer.run(randNormal([0, 2, 2]), { h: h0, c: c0 });
+    expect(empty.output.shape).toEqual([0, 2, 6]);
+    expectSame(empty.h.data, h0.data);
+    expectSame(empty.c!.data, c0.data);
+    const noRows = layer.run(randNormal([4, 0, 2]));
+    expect(noRows.output.shape).toEqual([4, 0, 6]);
+    expect(noRows.h.shape).toEqual([2, 0, 3]);
+    const x = randNormal([1, 2, 2]);
+    x.requiresGrad = true;
+    const one = layer.run(x);
+    sum(one.output).backward();
+    expect(one.output.shape).toEqual([1, 2, 6]);
+    expect(x.grad!.data.every((v) => Number.isFinite(v))).toBe(true);
+  });
+
   it('rejects bad arguments with clear messages', () => {
     const layer = new LSTM(3, 4, { numLayers: 2 });
     expect(() => layer.run(randNormal([5, 3]))).toThrow(/x must be a 3-D tensor/);
