@@ -89,3 +89,4 @@ export { recurrentScan, cellGates, type CellSpec, type ScanWeights, type ScanOpt
 export { narrow0, swapAxes01 } from './ops/sequence';
 export { StepOutput, SequenceClassifier, Seq2Seq, oneHotStep, sequenceCrossEntropy, type SequenceClassifierOptions } from './nn/sequence';
 export { linearAutoencoder, shallowAutoencoder, deepAutoencoder, mlpVae, mlpGan, type MlpGanOptions } from './generative/models';
+export { trainLenet5, type TrainLenet5Options, type TrainLenet5Result, type Lenet5Split } from './zoo/lenet5';

@@ -7,8 +7,8 @@
 //   a single-threaded GEMM), since small GEMMs do not split well.
 // - Weight gradient: the batch is folded into GEMM's K dimension. A chunk of images is
 //   im2col'ed side by side into (C*KH*KW, chunk*OH*OW) and dout is transposed into
-//   (OC, chunk*OH*OW); the col chunk is transposed so that one untransposed GEMM per group
-//   accumulates the whole chunk's contribution (dweight_g += dout_g * col_g^T).
+//   (OC, chunk*OH*OW); one GEMM per group (B transposed, which GEMM absorbs in packing)
+//   accumulates the whole chunk's contribution: dweight_g += dout_g * col_g^T.
 //   Chunks bound the workspace (kWeightWorkspaceFloats).
 //
 // Results do not depend on the thread count: each image is computed the same way whichever
@@ -43,21 +43,6 @@ void for_each_image(ThreadPool& pool, int64_t N, bool split, Fn&& fn) {
   pool.parallel_for(N, 1, [&](int64_t n0, int64_t n1) {
     ThreadPool serial(1);
     for (int64_t n = n0; n < n1; ++n) fn(n, serial);
-  });
-}
-
-// out (cols, rows) = in (rows, cols)^T, in 32x32 tiles so both sides stay in cache.
-void transpose(ThreadPool& pool, const float* in, int64_t rows, int64_t cols, float* out) {
-  constexpr int64_t T = 32;
-  pool.parallel_for((cols + T - 1) / T, 1, [&](int64_t b0, int64_t b1) {
-    for (int64_t c0 = b0 * T; c0 < std::min(cols, b1 * T); c0 += T) {
-      const int64_t c1 = std::min(cols, c0 + T);
-      for (int64_t r0 = 0; r0 < rows; r0 += T) {
-        const int64_t r1 = std::min(rows, r0 + T);
-        for (int64_t c = c0; c < c1; ++c)
-          for (int64_t r = r0; r < r1; ++r) out[c * rows + r] = in[r * cols + c];
-      }
-    }
   });
 }
 
@@ -153,7 +138,6 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
   const int64_t chunk = std::clamp<int64_t>(kWeightWorkspaceFloats / std::max<int64_t>(per_image, 1), 1, N);
   float* col = workspace(0, rows * chunk * P);
   float* dt = workspace(1, OC * chunk * P);
-  float* colt = workspace(2, rows * chunk * P);
   for (int64_t n0 = 0; n0 < N; n0 += chunk) {
     const int64_t nb = std::min(chunk, N - n0);
     const int64_t ld = nb * P;
@@ -167,10 +151,8 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
         }
       }
     });
-    // colt (ld, rows) = col^T, so the GEMM reads both operands along their rows.
-    transpose(pool, col, rows, ld, colt);
     for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm(pool, false, false, OCg, Kg, ld, 1.0f, dt + grp * OCg * ld, ld, colt + grp * Kg, rows,
+      sgemm(pool, false, true, OCg, Kg, ld, 1.0f, dt + grp * OCg * ld, ld, col + grp * Kg * ld, ld,
             1.0f, dweight + grp * OCg * Kg, Kg);
     }
   }

@@ -1,10 +1,15 @@
 /**
- * Convolution and pooling workloads: conv2d forward, input-gradient and weight-gradient
- * kernels, max/avg pooling forward and backward, at the shapes of LeNet-5 on 28x28 images and
- * of a small CIFAR CNN. Kernels are taken from the backend active at setup(); inputs are
- * deterministic values in [-1, 1).
+ * Benchmark workloads of the CNN kernels (conv2d forward, input and weight gradients, max
+ * pooling) and whole CNN training steps: LeNet-5 on 28x28 at batch 64 and the small CIFAR CNN
+ * of the performance targets (conv 32-32-pool-64-pool-fc256-fc10) at batch 32.
  */
-import { backend } from '../backend/registry';
+import { getBackendByName } from '../backend/registry';
+import { getBackend } from '../backend/registry';
+import { Conv2d } from '../nn/conv';
+import { Flatten, Linear, ReLU, Sequential } from '../nn/layers';
+import { MaxPool2d } from '../nn/pooling';
+import { lenet5 } from '../models/lenet';
+import { trainingStepWorkload } from './steps';
 import type { Workload } from './workload';
 
 export interface ConvShape {
@@ -21,61 +26,49 @@ function filled(n: number, seed: number): Float32Array {
   return out;
 }
 
-function outSize(x: number, k: number, stride: number, pad: number): number {
-  return Math.floor((x + 2 * pad - k) / stride) + 1;
-}
-
-function convName(kind: string, s: ConvShape): string {
-  return `conv2d ${kind} N${s.N} C${s.C} ${s.H}x${s.W} OC${s.OC} k${s.K}${s.stride && s.stride > 1 ? ` s${s.stride}` : ''}${s.pad ? ` p${s.pad}` : ''}`;
-}
-
-/** conv2d forward, backward-input and backward-weight workloads for one shape. */
-export function conv2dWorkloads(s: ConvShape): Workload[] {
+/** 'forward' | 'input' | 'weight': which of the three conv2d GEMM passes to time. */
+export function conv2dWorkload(s: ConvShape, pass: 'forward' | 'input' | 'weight'): Workload {
   const stride = s.stride ?? 1, pad = s.pad ?? 0;
-  const OH = outSize(s.H, s.K, stride, pad), OW = outSize(s.W, s.K, stride, pad);
-  const flops = 2 * s.N * s.OC * OH * OW * s.C * s.K * s.K;
-  const args = [s.N, s.C, s.H, s.W, s.OC, s.K, s.K, stride, stride, pad, pad, pad, pad, 1, 1, 1] as const;
-  // Backward kernels accumulate into dx/dweight; the sums stay far from overflow over a run.
-  const buffers = () => ({
-    x: filled(s.N * s.C * s.H * s.W, 1), w: filled(s.OC * s.C * s.K * s.K, 2), b: filled(s.OC, 3),
-    out: filled(s.N * s.OC * OH * OW, 4), dx: new Float32Array(s.N * s.C * s.H * s.W), dw: new Float32Array(s.OC * s.C * s.K * s.K),
-  });
-  return [
-    { name: convName('fwd', s), flops, setup() { const k = backend(), t = buffers(); return () => k.conv2dForward(t.x, t.w, t.b, true, t.out, ...args); } },
-    { name: convName('bwd-input', s), flops, setup() { const k = backend(), t = buffers(); return () => k.conv2dBackwardInput(t.out, t.w, t.dx, ...args); } },
-    { name: convName('bwd-weight', s), flops, setup() { const k = backend(), t = buffers(); return () => k.conv2dBackwardWeight(t.x, t.out, t.dw, ...args); } },
-  ];
-}
-
-export interface PoolShape { N: number; C: number; H: number; W: number; K: number; stride: number }
-
-/** Max and average pooling, forward and backward (no flop count: they are memory-bound). */
-export function pool2dWorkloads(s: PoolShape): Workload[] {
-  const OH = outSize(s.H, s.K, s.stride, 0), OW = outSize(s.W, s.K, s.stride, 0);
-  const tag = `N${s.N} C${s.C} ${s.H}x${s.W} k${s.K} s${s.stride}`;
-  const geo = [s.N, s.C, s.H, s.W, s.K, s.K, s.stride, s.stride, 0, 0, 0, 0] as const;
-  const buffers = () => ({
-    x: filled(s.N * s.C * s.H * s.W, 1), out: filled(s.N * s.C * OH * OW, 2),
-    argmax: new Float32Array(s.N * s.C * OH * OW), dx: new Float32Array(s.N * s.C * s.H * s.W),
-  });
-  return [
-    { name: `maxpool2d fwd ${tag}`, setup() { const k = backend(), t = buffers(); return () => k.maxPool2dForward(t.x, t.out, t.argmax, ...geo, 1, 1); } },
-    {
-      name: `maxpool2d bwd ${tag}`,
-      setup() {
-        const k = backend(), t = buffers();
-        k.maxPool2dForward(t.x, t.out, t.argmax, ...geo, 1, 1);
-        return () => k.maxPool2dBackward(t.out, t.argmax, t.dx, s.N * s.C, s.H * s.W, OH * OW);
-      },
+  const OH = Math.floor((s.H + 2 * pad - s.K) / stride) + 1, OW = Math.floor((s.W + 2 * pad - s.K) / stride) + 1;
+  const dims = [s.N, s.C, s.H, s.W, s.OC, s.K, s.K, stride, stride, pad, pad, pad, pad, 1, 1, 1] as const;
+  return {
+    name: `conv2d ${pass} x=[${s.N},${s.C},${s.H},${s.W}] w=[${s.OC},${s.C},${s.K},${s.K}] s=${stride} p=${pad}`,
+    flops: 2 * s.N * s.OC * OH * OW * s.C * s.K * s.K,
+    setup() {
+      const k = getBackendByName(getBackend());
+      const x = filled(s.N * s.C * s.H * s.W, 1), w = filled(s.OC * s.C * s.K * s.K, 2), b = filled(s.OC, 3);
+      const out = filled(s.N * s.OC * OH * OW, 4), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
+      if (pass === 'forward') return () => k.conv2dForward(x, w, b, true, out, ...dims);
+      if (pass === 'input') return () => k.conv2dBackwardInput(out, w, dx, ...dims);
+      return () => k.conv2dBackwardWeight(x, out, dw, ...dims);
     },
-    { name: `avgpool2d fwd ${tag}`, setup() { const k = backend(), t = buffers(); return () => k.avgPool2dForward(t.x, t.out, ...geo, true); } },
-    { name: `avgpool2d bwd ${tag}`, setup() { const k = backend(), t = buffers(); return () => k.avgPool2dBackward(t.out, t.dx, ...geo, true); } },
-  ];
+  };
 }
 
-/** LeNet-5's first convolution on 28x28 images, and a 3x3 layer of a small CIFAR CNN. */
-export const CONV_SHAPES: readonly ConvShape[] = [
-  { N: 64, C: 1, H: 28, W: 28, OC: 6, K: 5, pad: 2 },
-  { N: 32, C: 32, H: 32, W: 32, OC: 64, K: 3, pad: 1 },
-];
-export const POOL_SHAPES: readonly PoolShape[] = [{ N: 32, C: 64, H: 32, W: 32, K: 2, stride: 2 }];
+export function maxPool2dWorkload(N: number, C: number, H: number, W: number): Workload {
+  const OH = Math.floor(H / 2), OW = Math.floor(W / 2);
+  return {
+    name: `maxPool2d 2x2 x=[${N},${C},${H},${W}]`,
+    bytes: 4 * N * C * (H * W + 2 * OH * OW),
+    setup() {
+      const k = getBackendByName(getBackend());
+      const x = filled(N * C * H * W, 1), out = new Float32Array(N * C * OH * OW), am = new Float32Array(out.length);
+      return () => k.maxPool2dForward(x, out, am, N, C, H, W, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1);
+    },
+  };
+}
+
+/** LeNet-5 (28x28 variant) training step at batch 64. */
+export function lenet5StepWorkload(): Workload {
+  return trainingStepWorkload({ name: 'train step lenet5 28x28 b64', build: () => lenet5({ inputSize: 28 }), input: [64, 1, 28, 28], classes: 10 });
+}
+
+/** The CIFAR CNN of the performance targets: conv 32-32-pool-64-pool-fc256-fc10, batch 32. */
+export function cifarCnnStepWorkload(): Workload {
+  const build = () => new Sequential(
+    new Conv2d(3, 32, 3, { padding: 1 }), new ReLU(), new Conv2d(32, 32, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2),
+    new Conv2d(32, 64, 3, { padding: 1 }), new ReLU(), new MaxPool2d(2),
+    new Flatten(), new Linear(64 * 8 * 8, 256), new ReLU(), new Linear(256, 10),
+  );
+  return trainingStepWorkload({ name: 'train step cifar cnn 32-32-64-fc256 b32', build, input: [32, 3, 32, 32], classes: 10 });
+}

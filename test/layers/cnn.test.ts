@@ -1,10 +1,12 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   alexnet, AvgPool2d, BatchNorm2d, Conv2d, conv2d, conv2dOutputSize, freeze, freezeAllExcept, GlobalAvgPool2d, lenet5,
-  LocallyConnected2d, manualSeed, MaxPool2d, mean, noGrad, randNormal, replaceHead, resnet18, resnet34, sum, summary, tensor,
-  tidy, vgg, zeros, type Tensor,
+  LocallyConnected2d, manualSeed, MaxPool2d, noGrad, randNormal, replaceHead, resnet18, resnet34, summary, tensor,
+  tidy, vgg, zeros, Adam, crossEntropy, saveWeights, loadWeights,
 } from '../../src/index';
-import type { Module } from '../../src/nn/module';
 
 describe('the course worked examples', () => {
   it('7x7 input, 3x3 filter: 5x5 at stride 1, 3x3 at stride 2', () => {
@@ -62,6 +64,17 @@ describe('parameter counts', () => {
     const buffers = model.namedBuffers().map(([n]) => n);
     expect(buffers.slice(0, 3)).toEqual(['bn1.running_mean', 'bn1.running_var', 'bn1.num_batches_tracked']);
     expect(model.stateDict().size).toBe(62 + 60); // torchvision resnet18: 122 state-dict entries
+  });
+
+  it("ResNet-18's state dict has torchvision's names and shapes (parameters in the same order)", () => {
+    const ref = JSON.parse(readFileSync(join(__dirname, '../fixtures/resnet18-state-dict.json'), 'utf8')) as { parameters: number; state_dict: [string, number[]][] };
+    const model = resnet18();
+    expect(model.parameterCount()).toBe(ref.parameters);
+    const ours = [...model.stateDict()].map(([name, t]) => `${name} [${t.shape.join(',')}]`);
+    const theirs = ref.state_dict.map(([name, shape]) => `${name} [${shape.join(',')}]`);
+    expect([...ours].sort()).toEqual([...theirs].sort());
+    const isBuffer = (n: string) => /running_mean|running_var|num_batches_tracked/.test(n);
+    expect(model.namedParameters().map(([n]) => n)).toEqual(ref.state_dict.map(([n]) => n).filter((n) => !isBuffer(n)));
   });
 
   it('ResNet-34: 21,797,672; CIFAR variants run on 32x32', () => {
@@ -161,39 +174,44 @@ describe('summary', () => {
   });
 });
 
-/** Plain SGD on the trainable parameters (what an optimizer over trainableParameters() does). */
-function sgdStep(model: Module, lr: number): void {
-  noGrad(() => {
-    for (const p of model.trainableParameters()) {
-      if (!p.grad) continue;
-      for (let i = 0; i < p.size; i++) p.data[i] -= lr * p.grad.data[i]!;
-    }
-  });
-  model.zeroGrad();
-}
-
 describe('fine-tuning', () => {
-  it('frozen weights stay bit-identical while the new head and unfrozen layers train', () => {
+  it('loads a state dict from safetensors by name, then trains only the unfrozen part; frozen weights stay bit-identical', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'neurite-ft-'));
+    const path = join(dir, 'pretrained.safetensors');
     manualSeed(3);
+    const pretrained = resnet18({ inputSize: 32, width: 4, numClasses: 10 });
+    // Non-default running statistics, so loading them is visible.
+    pretrained.bn1.runningMean.data.fill(0.25);
+    saveWeights(pretrained, path);
+
+    manualSeed(4);
     const model = resnet18({ inputSize: 32, width: 4, numClasses: 10 });
+    expect(model.conv1.weight.data).not.toEqual(pretrained.conv1.weight.data);
+    expect(loadWeights(model, path)).toEqual({ missing: [], unexpected: [] });
+    for (const [name, t] of pretrained.stateDict()) expect(Array.from(model.stateDict().get(name)!.data), name).toEqual(Array.from(t.data));
+
     const head = replaceHead(model, 3);
     expect(head.weight.shape).toEqual([3, 32]);
     const frozen = freezeAllExcept(model, ['layer4', 'fc']);
     expect(frozen).toContain('conv1.weight');
     expect(frozen).not.toContain('fc.weight');
+    expect(freeze(model, ['layer4.1'])).toContain('layer4.1.conv2.weight');
     const before = new Map(model.namedParameters().map(([n, p]) => [n, new Float32Array(p.data)]));
+    const optimizer = new Adam(model.trainableParameters(), { lr: 0.01 });
     const x = randNormal([4, 3, 8, 8]);
+    const y = tensor([0, 1, 2, 1], [4]);
     for (let step = 0; step < 2; step++) {
       tidy(() => {
-        const loss: Tensor = mean(sum(model.forward(x), 1));
-        loss.backward();
-        sgdStep(model, 0.1);
+        optimizer.zeroGrad();
+        crossEntropy(model.forward(x), y).backward();
+        optimizer.step();
       });
     }
+    const isFrozen = (name: string) => frozen.includes(name) || name.startsWith('layer4.1.');
     for (const [name, p] of model.namedParameters()) {
       const same = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength).equals(Buffer.from(before.get(name)!.buffer));
-      expect(same, name).toBe(frozen.includes(name));
-      if (frozen.includes(name)) expect(p.grad, name).toBeNull();
+      expect(same, name).toBe(isFrozen(name));
+      if (isFrozen(name)) expect(p.grad, name).toBeNull();
     }
   });
 });

@@ -83,11 +83,8 @@ export const conv: ConvKernels = {
         im2colImpl(g, x, n * C * H * W, col, i * P, ld);
         for (let oc = 0; oc < OC; oc++) dt.set(dout.subarray((n * OC + oc) * P, (n * OC + oc + 1) * P), oc * ld + i * P);
       }
-      // colt (ld, rows) = col^T, so the GEMM reads both operands along their rows.
-      const colt = workspace(2, rows * chunk * P);
-      for (let r = 0; r < rows; r++) for (let c = 0; c < ld; c++) colt[c * rows + r] = col[r * ld + c]!;
       for (let grp = 0; grp < groups; grp++) {
-        sgemm(false, false, OCg, Kg, ld, 1, at(dt, grp * OCg * ld), ld, at(colt, grp * Kg), rows, 1, at(dweight, grp * OCg * Kg), Kg);
+        sgemm(false, true, OCg, Kg, ld, 1, at(dt, grp * OCg * ld), ld, at(col, grp * Kg * ld), ld, 1, at(dweight, grp * OCg * Kg), Kg);
       }
     }
   },
