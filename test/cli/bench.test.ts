@@ -59,7 +59,7 @@ describe('neurite bench', () => {
   });
 
   it('runs one backend with --backend', async () => {
-    const r = await runCli(['bench', '--filter', 'sgemm NN 64x', '--backend', 'js', '--json', '--repeat', '1', '--min-time', '1', '--in-process']);
+    const r = await runCli(['bench', '--filter', 'sgemm NN 64x', '--backend', 'js', '--json', '--repeat', '1', '--min-time', '1', '--clock', 'cpu', '--in-process']);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as Record[]).map((x) => x.backend)).toEqual(['js']);
   });
