@@ -22,6 +22,60 @@ void affine_channel(int64_t N, int64_t C, int64_t HW, int64_t c, const float* x,
   }
 }
 
+// Double sums in kLanes independent accumulators: the add latency no longer serializes the
+// loop, and the order (lane i takes elements i, i + kLanes, ...; lanes are combined in a fixed
+// order at the end) depends only on the shape, never on the thread count.
+constexpr int64_t kLanes = 8;
+
+struct Lanes {
+  double v[kLanes] = {};
+  double total() const {
+    double t = 0.0;
+    for (int64_t l = 0; l < kLanes; ++l) t += v[l];
+    return t;
+  }
+};
+
+// acc += sum(p[i]); add_squared_deviations: acc += sum((p[i] - m)^2).
+void add_sums(const float* p, int64_t n, Lanes& acc) {
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int64_t l = 0; l < kLanes; ++l) acc.v[l] += static_cast<double>(p[i + l]);
+  }
+  for (; i < n; ++i) acc.v[i % kLanes] += static_cast<double>(p[i]);
+}
+
+void add_squared_deviations(const float* p, int64_t n, double m, Lanes& acc) {
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int64_t l = 0; l < kLanes; ++l) {
+      const double d = static_cast<double>(p[i + l]) - m;
+      acc.v[l] += d * d;
+    }
+  }
+  for (; i < n; ++i) {
+    const double d = static_cast<double>(p[i]) - m;
+    acc.v[i % kLanes] += d * d;
+  }
+}
+
+// sdy += sum(dy[i]); sdyx += sum(dy[i] * (x[i] - m)).
+void add_grad_sums(const float* dy, const float* x, int64_t n, double m, Lanes& sdy, Lanes& sdyx) {
+  int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    for (int64_t l = 0; l < kLanes; ++l) {
+      const double g = static_cast<double>(dy[i + l]);
+      sdy.v[l] += g;
+      sdyx.v[l] += g * (static_cast<double>(x[i + l]) - m);
+    }
+  }
+  for (; i < n; ++i) {
+    const double g = static_cast<double>(dy[i]);
+    sdy.v[i % kLanes] += g;
+    sdyx.v[i % kLanes] += g * (static_cast<double>(x[i]) - m);
+  }
+}
+
 }  // namespace
 
 void batchnorm2d_forward_train(ThreadPool& pool, int64_t N, int64_t C, int64_t HW, const float* x,
@@ -31,21 +85,12 @@ void batchnorm2d_forward_train(ThreadPool& pool, int64_t N, int64_t C, int64_t H
   const int64_t count = N * HW;
   pool.parallel_for(C, channel_grain(count), [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
-      double sum = 0.0;
-      for (int64_t n = 0; n < N; ++n) {
-        const float* xp = x + (n * C + c) * HW;
-        for (int64_t i = 0; i < HW; ++i) sum += xp[i];
-      }
-      const double mean = count > 0 ? sum / static_cast<double>(count) : 0.0;
-      double ss = 0.0;
-      for (int64_t n = 0; n < N; ++n) {
-        const float* xp = x + (n * C + c) * HW;
-        for (int64_t i = 0; i < HW; ++i) {
-          const double d = static_cast<double>(xp[i]) - mean;
-          ss += d * d;
-        }
-      }
-      const double var = count > 0 ? ss / static_cast<double>(count) : 0.0;
+      Lanes sum;
+      for (int64_t n = 0; n < N; ++n) add_sums(x + (n * C + c) * HW, HW, sum);
+      const double mean = count > 0 ? sum.total() / static_cast<double>(count) : 0.0;
+      Lanes ss;
+      for (int64_t n = 0; n < N; ++n) add_squared_deviations(x + (n * C + c) * HW, HW, mean, ss);
+      const double var = count > 0 ? ss.total() / static_cast<double>(count) : 0.0;
       const double invstd = 1.0 / std::sqrt(var + static_cast<double>(eps));
       const double g = weight ? static_cast<double>(weight[c]) : 1.0;
       const float m = static_cast<float>(mean);
@@ -91,15 +136,11 @@ void batchnorm2d_backward(ThreadPool& pool, int64_t N, int64_t C, int64_t HW, bo
       const float m = save_mean[c];
       const double invstd = save_invstd[c];
       // sum(dout) and sum(dout * (x - m)); the latter times invstd is sum(dout * xhat).
-      double sdy = 0.0, sdyx = 0.0;
+      Lanes sdy_lanes, sdyx_lanes;
       for (int64_t n = 0; n < N; ++n) {
-        const float* xp = x + (n * C + c) * HW;
-        const float* dp = dout + (n * C + c) * HW;
-        for (int64_t i = 0; i < HW; ++i) {
-          sdy += dp[i];
-          sdyx += static_cast<double>(dp[i]) * (static_cast<double>(xp[i]) - m);
-        }
+        add_grad_sums(dout + (n * C + c) * HW, x + (n * C + c) * HW, HW, m, sdy_lanes, sdyx_lanes);
       }
+      const double sdy = sdy_lanes.total(), sdyx = sdyx_lanes.total();
       if (dbias) dbias[c] += static_cast<float>(sdy);
       if (dweight) dweight[c] += static_cast<float>(sdyx * invstd);
       if (!dx) continue;
