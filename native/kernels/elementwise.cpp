@@ -1,6 +1,7 @@
 // Elementwise kernels (see elementwise.h). Written as simple loops the compiler vectorizes at
 // the baseline ISA; large arrays are split over the thread pool.
 #include "elementwise.h"
+#include "simd_loop.h"
 #include "vec_math.h"
 
 #include <algorithm>
@@ -31,30 +32,23 @@ inline float apply_binary(BinaryOp op, float a, float b) {
   return 0.0f;
 }
 
-// out[i] = f(x[i]) over [0, n), split over the pool above kParallelGrain elements. Pointers
-// and f (with any scalar it holds) are copied into locals inside each chunk: a float captured
-// by reference could alias out[i], which would stop the loop from vectorizing.
+// out[i] = f(x[i]) over [0, n), split over the pool above kParallelGrain elements, each chunk
+// in a simd_loop (the widest vector ISA available). Pointers and f (with any scalar it holds)
+// are captured by value: a float captured by reference could alias out[i], which would stop
+// the loop from vectorizing.
 template <typename F>
 void map_unary(ThreadPool& pool, const float* x, float* out, int64_t n, F f) {
   pool.parallel_for(n, kParallelGrain, [x, out, f](int64_t begin, int64_t end) {
-    const float* xs = x;
-    float* o = out;
-    const F fn = f;
-    for (int64_t i = begin; i < end; ++i) o[i] = fn(xs[i]);
+    simd_loop(begin, end, [x, out, f](int64_t i) { out[i] = f(x[i]); });
   });
 }
 
-// dx[i] += g(x[i], y[i], dout[i]) over [0, n); same splitting and local copies as map_unary.
+// dx[i] += g(x[i], y[i], dout[i]) over [0, n); same splitting as map_unary.
 template <typename G>
 void map_backward(ThreadPool& pool, const float* x, const float* y, const float* dout, float* dx,
                   int64_t n, G g) {
   pool.parallel_for(n, kParallelGrain, [x, y, dout, dx, g](int64_t begin, int64_t end) {
-    const float* xs = x;
-    const float* ys = y;
-    const float* gs = dout;
-    float* d = dx;
-    const G fn = g;
-    for (int64_t i = begin; i < end; ++i) d[i] += fn(xs[i], ys[i], gs[i]);
+    simd_loop(begin, end, [x, y, dout, dx, g](int64_t i) { dx[i] += g(x[i], y[i], dout[i]); });
   });
 }
 
@@ -126,7 +120,6 @@ void binary_dispatch(ThreadPool& pool, const float* a, const int64_t* as, const 
   });
 }
 
-inline float sigmoid(float x) { return sigmoid_f(x); }
 
 inline float softplus(float x) {
   // log(1 + e^x) without overflow for large x and without losing precision for small x.

@@ -217,11 +217,56 @@ void pack_b(const Problem& pr, int64_t pc, int64_t jc, int64_t kc, int64_t nc, i
 
 int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
 
+// Rows of A small enough that all of them, packed KC deep, stay in L2 (see gemm_block_thin).
+constexpr int64_t kThinBytes = 512 * 1024;
+
+// C[m0:m1, n0:n1] when op(B) is Bᵀ and m1 - m0 is small (training shapes: a batch of rows
+// against a wide layer). The same loops with the 3-rd loop gone (one block holds every row)
+// and B packed one NR panel at a time right before the kernel uses it: the panel is consumed
+// from L1/L2 instead of round-tripping a KC x NC block through L3. Each C element is computed
+// exactly as in gemm_block.
+void gemm_block_thin(const Dispatch& d, const Problem& pr, int64_t m0, int64_t m1, int64_t n0,
+                     int64_t n1) {
+  const int MR = d.blk.mr, NR = d.blk.nr;
+  const int64_t KC = d.blk.kc, NC = d.blk.nc;
+  const int64_t mc = m1 - m0;
+  float* Ap = t_pack_a.get(static_cast<size_t>(round_up(mc, MR) * std::min(KC, pr.K)));
+  float* Bp = t_pack_b.get(static_cast<size_t>(NR * std::min(KC, pr.K)));
+  for (int64_t jc = n0; jc < n1; jc += NC) {  // 5-th loop around micro-kernel
+    const int64_t nc = std::min(NC, n1 - jc);
+    for (int64_t pc = 0; pc < pr.K; pc += KC) {  // 4-th loop around micro-kernel
+      const int64_t kc = std::min(KC, pr.K - pc);
+      const float beta = pc == 0 ? pr.beta : 1.0f;
+      pack_a(pr, m0, pc, mc, kc, MR, Ap);  // 3-rd loop: a single block
+      for (int64_t jr = 0; jr < nc; jr += NR) {  // 2-nd loop around micro-kernel
+        const int n = static_cast<int>(std::min<int64_t>(NR, nc - jr));
+        pack_b(pr, pc, jc + jr, kc, n, NR, Bp);
+        // Fetch the next panel's rows of B while the kernels below run on this one.
+        const int64_t next = std::min<int64_t>(NR, nc - jr - NR);
+        for (int64_t j = 0; j < next; ++j) {
+          const float* src = pr.B + (jc + jr + NR + j) * pr.ldb + pc;
+          for (int64_t p = 0; p < kc; p += 16) prefetch(src + p);
+        }
+        float* c = pr.C + m0 * pr.ldc + jc + jr;
+        for (int64_t ir = 0; ir < mc; ir += MR) {  // 1-th loop around micro-kernel
+          const int m = static_cast<int>(std::min<int64_t>(MR, mc - ir));
+          d.kernel(kc, Ap + ir * kc, Bp, c + ir * pr.ldc, pr.ldc, m, n, beta);
+        }
+      }
+    }
+  }
+}
+
 // C[m0:m1, n0:n1] of the product, on the calling thread.
 void gemm_block(const Dispatch& d, const Problem& pr, int64_t m0, int64_t m1, int64_t n0,
                 int64_t n1) {
   const int MR = d.blk.mr, NR = d.blk.nr;
   const int64_t MC = d.blk.mc, KC = d.blk.kc, NC = d.blk.nc;
+  if (pr.trans_b &&
+      round_up(m1 - m0, MR) * std::min(KC, pr.K) * static_cast<int64_t>(sizeof(float)) <= kThinBytes) {
+    gemm_block_thin(d, pr, m0, m1, n0, n1);
+    return;
+  }
   float* Ap = t_pack_a.get(static_cast<size_t>(std::min(MC, round_up(m1 - m0, MR)) *
                                                std::min(KC, pr.K)));
   float* Bp = t_pack_b.get(static_cast<size_t>(std::min(NC, round_up(n1 - n0, NR)) *

@@ -1,5 +1,6 @@
 // Softmax family (see softmax.h). Row sums accumulate in double, like the JS reference.
 #include "softmax.h"
+#include "simd_loop.h"
 #include "vec_math.h"
 
 #include <algorithm>
@@ -41,7 +42,7 @@ float row_max(const float* x, int64_t cols) {
 
 // y[j] = exp(x[j] - m), returning sum_j y[j] accumulated in double over kLanes lanes.
 double exp_shifted(const float* x, float m, float* y, int64_t cols) {
-  for (int64_t j = 0; j < cols; ++j) y[j] = exp_f(x[j] - m);
+  simd_loop(0, cols, [x, m, y](int64_t j) { y[j] = exp_f(x[j] - m); });
   double acc[kLanes] = {0};
   int64_t j = 0;
   for (; j + kLanes <= cols; j += kLanes)
@@ -127,7 +128,7 @@ void log_softmax_backward(ThreadPool& pool, const float* y, const float* dout, f
       const float* gr = dout + r * cols;
       float* dr = dx + r * cols;
       const float s = static_cast<float>(lane_dot(gr, nullptr, cols));
-      for (int64_t j = 0; j < cols; ++j) dr[j] += gr[j] - exp_f(yr[j]) * s;
+      simd_loop(0, cols, [yr, gr, dr, s](int64_t j) { dr[j] += gr[j] - exp_f(yr[j]) * s; });
     }
   });
 }

@@ -219,8 +219,9 @@ TEST(sgemm_each_isa_edges_and_block_boundaries) {
         check_product(ta, tb, blk.mr - 1, blk.nr + 1, 37, -0.5f, 1.0f);
         check_product(ta, tb, 3, 3, 2 * blk.kc + 1, 2.0f, 0.25f);
       }
-    // M past one MC block.
+    // M past one MC block; with Bᵀ, also too many rows for the thin path.
     check_product(false, false, blk.mc + blk.mr + 1, 2 * blk.nr + 5, 20, 1.0f, 0.5f);
+    check_product(true, true, 300, 2 * blk.nr + 5, blk.kc + 7, 1.0f, 0.0f);
   });
 }
 

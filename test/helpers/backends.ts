@@ -86,3 +86,14 @@ export function sameBits(a: Float32Array, b: Float32Array): boolean {
 
 /** The values IEEE special-case tests feed every kernel. */
 export const SPECIALS = [NaN, Infinity, -Infinity, 0, 1, -1, 0.5, -2.5, 3e38, -3e38];
+
+/** The arrays one after another in one Float32Array. */
+export function concatFloats(...parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -13,10 +13,13 @@
  * maximum errors over a dense sweep: exp <= 2 ulp, sigmoid <= 4 ulp, tanh <= 4 ulp for normal
  * results, and under 2e-45 absolute for subnormal ones.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BinaryOp, UnaryOp } from '../../src/backend/interface/elementwise';
 import {
-  BACKEND_NAMES, SPECIALS, closeness, expectClose, expectSameFloats, kernels, pattern, sameBits, withThreads,
+  BACKEND_NAMES, SPECIALS, closeness, concatFloats, expectClose, expectSameFloats, kernels, pattern, sameBits, withThreads,
 } from '../helpers/backends';
 import {
   BINARY_OPS, UNARY_OPS, biasAddBackwardOracle, biasAddOracle, binaryOracle, broadcastShape, size, stridesIn,
@@ -273,10 +276,7 @@ describe('elementwise native results do not depend on the thread count', () => {
       const y = new Float32Array(n), dx = dx0.slice();
       native().unaryForward(UNARY_CODES[op], x, y, n, 0.1);
       native().unaryBackward(UNARY_CODES[op], x, y, dout, dx, n, 0.1);
-      const both = new Float32Array(2 * n);
-      both.set(y);
-      both.set(dx, n);
-      return both;
+      return concatFloats(y, dx);
     });
   });
 
@@ -307,7 +307,7 @@ describe('elementwise native results do not depend on the thread count', () => {
       const o = pattern(dout.length, 57), db = new Float32Array(521);
       native().biasAddForward(o, d0, 389, 521);
       native().biasAddBackward(dout, db, 389, 521);
-      return Float32Array.from([...d0, ...d1, ...s, ...y, ...o, ...db]);
+      return concatFloats(d0, d1, s, y, o, db);
     });
   });
 });
@@ -328,7 +328,7 @@ describe('native exp, sigmoid and tanh stay within their documented error (nativ
     { op: 'tanh' as const, f: Math.tanh, lo: -12, hi: 12, maxUlp: 4 },
   ];
   it.each(cases)('$op <= $maxUlp ulp on a dense sweep', ({ op, f, lo, hi, maxUlp }) => {
-    const n = 1 << 20;
+    const n = 1 << 18;
     const x = new Float32Array(n);
     for (let i = 0; i < n; i++) x[i] = lo + ((hi - lo) * i) / n;
     // Small magnitudes too, where tanh switches to its polynomial.
@@ -352,5 +352,42 @@ describe('native exp, sigmoid and tanh stay within their documented error (nativ
       }
     }
     expect(worst, `worst at x=${at}`).toBeLessThanOrEqual(maxUlp);
+  });
+});
+
+describe('native results are the same bits on every SIMD path (NEURITE_ISA)', () => {
+  // Each path is picked once per process, so each runs in a child and reports a digest of its
+  // outputs for every unary op (forward and backward) and the softmax family.
+  const script = `
+    const { createHash } = require('node:crypto');
+    const K = require('node-gyp-build')(process.cwd());
+    const n = 70001, x = new Float32Array(n), g = new Float32Array(n);
+    for (let i = 0; i < n; i++) { x[i] = 12 * Math.sin(i * 0.37); g[i] = Math.cos(i); }
+    const h = createHash('sha256');
+    for (let op = 0; op < 11; op++) {
+      const y = new Float32Array(n), dx = new Float32Array(n).fill(0.5);
+      K.unaryForward(op, x, y, n, 0.1);
+      K.unaryBackward(op, x, y, g, dx, n, 0.1);
+      h.update(Buffer.from(y.buffer)); h.update(Buffer.from(dx.buffer));
+    }
+    const rows = 7, cols = 10000;
+    const s = new Float32Array(n - 1), ls = new Float32Array(n - 1), ds = new Float32Array(n - 1), dl = new Float32Array(n - 1);
+    K.softmaxForward(x, s, rows, cols); K.logSoftmaxForward(x, ls, rows, cols);
+    K.softmaxBackward(s, g, ds, rows, cols); K.logSoftmaxBackward(ls, g, dl, rows, cols);
+    for (const a of [s, ls, ds, dl]) h.update(Buffer.from(a.buffer));
+    console.log(h.digest('hex'));
+  `;
+  const run = (isa?: string) => {
+    const r = spawnSync(process.execPath, ['-e', script], {
+      cwd: join(__dirname, '..', '..'), encoding: 'utf8', env: { ...process.env, NEURITE_ISA: isa },
+    });
+    if (r.status !== 0) throw new Error(`NEURITE_ISA=${isa}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  const flags = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const paths = ['generic', ...(/\bavx2\b/.test(flags) ? ['avx2'] : [])];
+
+  it.each(paths)('%s gives the same bits as the default path', (isa) => {
+    expect(run(isa)).toBe(run(undefined));
   });
 });

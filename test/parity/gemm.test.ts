@@ -170,6 +170,7 @@ describe.each(ISAS)('sgemm native isa=%s', (isa) => {
     [300, 70, 100, false, true],
     [40, 1000, 300, false, false],
     [77, 5, 600, true, true],
+    [300, 70, 600, false, true],
   ] as const)('gives bit-identical results for 1-4 threads (M=%i N=%i K=%i tA=%s tB=%s)', (M, N, K, tA, tB) => {
     const A = pattern(M * K, 10), B = pattern(K * N, 11);
     const outs = [1, 2, 3, 4].map((t) =>

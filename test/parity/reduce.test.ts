@@ -6,7 +6,7 @@
  * Backward adds scale * dout into dx in float32: |a - e| <= 2.4e-7 |e| + 1.2e-7.
  */
 import { describe, expect, it } from 'vitest';
-import { BACKEND_NAMES, expectClose, expectSameFloats, kernels, pattern, sameBits, withThreads } from '../helpers/backends';
+import { BACKEND_NAMES, concatFloats, expectClose, expectSameFloats, kernels, pattern, sameBits, withThreads } from '../helpers/backends';
 import { reduceSumBackwardOracle, reduceSumOracle } from '../oracle/reduce';
 
 const SHAPES: [number, number, number][] = [
@@ -70,7 +70,7 @@ describe('reduce native results do not depend on the thread count', () => {
         const out = new Float32Array(outer * inner), dx = pattern(outer * n * inner, 11);
         kernels('native').reduceSumForward(x, out, outer, n, inner, 1 / n);
         kernels('native').reduceSumBackward(dout, dx, outer, n, inner, 0.5);
-        return Float32Array.from([...out, ...dx]);
+        return concatFloats(out, dx);
       };
       const outs = [1, 2, 3, 4].map((t) => withThreads(t, run));
       for (let t = 1; t < 4; t++) expect(sameBits(outs[t]!, outs[0]!), `${t + 1} threads`).toBe(true);

@@ -7,7 +7,7 @@
  * is relative to y); backward (dx + J^T dout) |a - e| <= 1e-5 |e| + 2e-6 * max(1, |row sums|).
  */
 import { describe, expect, it } from 'vitest';
-import { BACKEND_NAMES, closeness, expectClose, kernels, pattern, sameBits, withThreads } from '../helpers/backends';
+import { BACKEND_NAMES, closeness, concatFloats, expectClose, kernels, pattern, sameBits, withThreads } from '../helpers/backends';
 import { logSoftmaxBackwardOracle, logSoftmaxOracle, softmaxBackwardOracle, softmaxOracle } from '../oracle/softmax';
 
 const SHAPES: [number, number][] = [[1, 1], [1, 2], [1, 7], [7, 1], [3, 10], [13, 97], [2, 1031], [257, 3], [0, 5], [5, 0]];
@@ -93,7 +93,7 @@ describe('softmax native results do not depend on the thread count', () => {
       K.logSoftmaxForward(x, ly, rows, cols);
       K.softmaxBackward(y, dout, dx, rows, cols);
       K.logSoftmaxBackward(ly, dout, ldx, rows, cols);
-      return Float32Array.from([...y, ...ly, ...dx, ...ldx]);
+      return concatFloats(y, ly, dx, ldx);
     };
     const outs = [1, 2, 3, 4].map((t) => withThreads(t, run));
     for (let t = 1; t < 4; t++) expect(sameBits(outs[t]!, outs[0]!), `${t + 1} threads`).toBe(true);
