@@ -7,6 +7,7 @@ import { sgemmWorkload, SQUARE_SIZES, trainingSgemmShapes } from '../bench/gemm'
 import { linearStepFlops, trainingStepWorkload } from '../bench/steps';
 import { cifarCnnStepWorkload, conv2dWorkload, lenet5StepWorkload, maxPool2dWorkload } from '../bench/conv';
 import { cellStepWorkload, rnnTrainingStepWorkload } from '../bench/rnn';
+import { batchNorm2dKernelWorkload, batchNorm2dLayerWorkload } from '../bench/batchnorm';
 import type { Workload } from '../bench/workload';
 import { GRU, LSTM } from '../nn/recurrent';
 import { SequenceClassifier } from '../nn/sequence';
@@ -41,6 +42,8 @@ export function benchSuite(): BenchEntry[] {
     entries.push({ workload: conv2dWorkload({ N: 64, C: 6, H: 14, W: 14, OC: 16, K: 5 }, pass), group: 'kernel', js: true });
   }
   entries.push({ workload: maxPool2dWorkload(64, 6, 28, 28), group: 'kernel', js: true });
+  entries.push({ workload: batchNorm2dKernelWorkload(32, 64, 16, 16), group: 'kernel', js: true });
+  entries.push({ workload: batchNorm2dLayerWorkload(32, 64, 16, 16), group: 'kernel', js: true });
   entries.push({ workload: lenet5StepWorkload(), group: 'step', js: true });
   entries.push({ workload: cifarCnnStepWorkload(), group: 'step', js: false });
   // Recurrent cells (one fused step, forward and backward) and recurrent training steps.
