@@ -37,6 +37,7 @@
         "native/kernels/lstm.cpp",
         "native/kernels/gru.cpp",
         "native/kernels/mgu.cpp",
+        "native/kernels/batchnorm.cpp",
         "native/binding/addon.cpp",
         "native/binding/args.cpp",
         "native/binding/elementwise.cpp",
@@ -53,7 +54,8 @@
         "native/binding/rnn.cpp",
         "native/binding/lstm.cpp",
         "native/binding/gru.cpp",
-        "native/binding/mgu.cpp"
+        "native/binding/mgu.cpp",
+        "native/binding/batchnorm.cpp"
       ],
       "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -61,6 +61,7 @@ export {
   type BatchSource, type FitData, type TensorPair,
 } from './train/index';
 export { mlp, trainMlp, type MlpOptions, type TrainMlpOptions, type TrainMlpResult, type LabelledSplit } from './zoo/mlp';
+export { smallCnn, type SmallCnnOptions } from './zoo/cifar-cnn';
 export { parseIdx, readIdx, readIdxImages, readIdxLabels, idxImagesToTensor, idxLabelsToTensor, type IdxArray, type IdxDtype, type ImageLayout } from './data/idx';
 export { loadFashionMnist, fashionMnistSubsetDir, balancedIndices, FASHION_MNIST_CLASSES, type FashionMnist, type FashionMnistOptions, type LabelledData } from './data/fashion-mnist';
 export { DataLoader, batches, type Batch, type BatchOptions } from './data/loader';
@@ -89,3 +90,6 @@ export { narrow0, swapAxes01 } from './ops/sequence';
 export { StepOutput, SequenceClassifier, Seq2Seq, oneHotStep, sequenceCrossEntropy, type SequenceClassifierOptions } from './nn/sequence';
 export { linearAutoencoder, shallowAutoencoder, deepAutoencoder, mlpVae, mlpGan, type MlpGanOptions } from './generative/models';
 export { trainLenet5, type TrainLenet5Options, type TrainLenet5Result, type Lenet5Split } from './zoo/lenet5';
+export { runAdding, addingBatch, type AddingCell, type AddingOptions, type AddingResult } from './examples/adding';
+export { runCharLm, sampleText, CharVocab, type CharLmOptions, type CharLmResult, type CharModel } from './examples/charlm';
+export { runAutoencoderComparison, type AutoencoderComparisonOptions, type AutoencoderComparisonResult, type ComparisonRow } from './examples/autoencoders';

@@ -25,6 +25,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_lstm(env, exports);
   register_gru(env, exports);
   register_mgu(env, exports);
+  register_batchnorm(env, exports);
   return exports;
 }
 

@@ -20,5 +20,6 @@ void register_rnn(Napi::Env env, Napi::Object exports);
 void register_lstm(Napi::Env env, Napi::Object exports);
 void register_gru(Napi::Env env, Napi::Object exports);
 void register_mgu(Napi::Env env, Napi::Object exports);
+void register_batchnorm(Napi::Env env, Napi::Object exports);
 
 }  // namespace neurite

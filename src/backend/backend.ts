@@ -22,6 +22,7 @@ import { RNN_KERNELS, type RnnKernels } from './interface/rnn';
 import { LSTM_KERNELS, type LstmKernels } from './interface/lstm';
 import { GRU_KERNELS, type GruKernels } from './interface/gru';
 import { MGU_KERNELS, type MguKernels } from './interface/mgu';
+import { BATCHNORM_KERNELS, type BatchnormKernels } from './interface/batchnorm';
 
 export type BackendName = 'native' | 'js';
 
@@ -31,6 +32,7 @@ export interface Kernels extends LossKernels {}
 export interface Kernels extends OptimKernels {}
 export interface Kernels extends Im2colKernels, ConvKernels, LocallyConnectedKernels, PoolKernels {}
 export interface Kernels extends RnnKernels, LstmKernels, GruKernels, MguKernels {}
+export interface Kernels extends BatchnormKernels {}
 
 export interface Backend extends Kernels {
   readonly name: BackendName;
@@ -53,4 +55,5 @@ export const KERNEL_NAMES = Object.keys({
   ...LSTM_KERNELS,
   ...GRU_KERNELS,
   ...MGU_KERNELS,
+  ...BATCHNORM_KERNELS,
 } satisfies Record<keyof Kernels, true>) as (keyof Kernels)[];

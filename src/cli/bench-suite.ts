@@ -6,7 +6,11 @@
 import { sgemmWorkload, SQUARE_SIZES, trainingSgemmShapes } from '../bench/gemm';
 import { linearStepFlops, targetStepSpecs, trainingStepWorkload } from '../bench/steps';
 import { conv2dWorkload, maxPool2dWorkload } from '../bench/conv';
+import { cellStepWorkload, rnnTrainingStepWorkload } from '../bench/rnn';
+import { batchNorm2dKernelWorkload, batchNorm2dLayerWorkload } from '../bench/batchnorm';
 import type { Workload } from '../bench/workload';
+import { GRU, LSTM } from '../nn/recurrent';
+import { SequenceClassifier } from '../nn/sequence';
 import { mlp } from '../zoo/mlp';
 
 export interface BenchEntry {
@@ -38,6 +42,22 @@ export function benchSuite(): BenchEntry[] {
     entries.push({ workload: conv2dWorkload({ N: 64, C: 6, H: 14, W: 14, OC: 16, K: 5 }, pass), group: 'kernel', js: true });
   }
   entries.push({ workload: maxPool2dWorkload(64, 6, 28, 28), group: 'kernel', js: true });
+  entries.push({ workload: batchNorm2dKernelWorkload(32, 64, 16, 16), group: 'kernel', js: true });
+  entries.push({ workload: batchNorm2dLayerWorkload(32, 64, 16, 16), group: 'kernel', js: true });
+  // Recurrent cells (one fused step, forward and backward) and recurrent training steps.
+  for (const cell of ['lstm', 'gru'] as const) entries.push({ workload: cellStepWorkload({ cell, B: 64, H: 256 }), group: 'kernel', js: true });
+  for (const [cell, Layer] of [['lstm', LSTM], ['gru', GRU]] as const) {
+    entries.push({
+      workload: trainingStepWorkload({
+        name: `train step ${cell} rows T28 I28 H128 b64`, input: [64, 28, 28], classes: 10,
+        build: () => new SequenceClassifier(new Layer(28, 128, { batchFirst: true }), 10),
+      }),
+      group: 'step',
+      js: true,
+    });
+  }
+  // Forward and BPTT of a recurrent layer alone at the recurrent networks' target shape.
+  for (const cell of ['lstm', 'gru'] as const) entries.push({ workload: rnnTrainingStepWorkload({ cell, T: 50, B: 32, I: 64, H: 128 }), group: 'step', js: true });
   // The training steps of the performance targets, LeNet-5 and the CIFAR CNN among them
   // (PyTorch runs the same in npm run bench:peers).
   for (const spec of targetStepSpecs()) {

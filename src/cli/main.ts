@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `neurite` command: dispatches to one file per command (info, train, eval, bench).
+ * The `neurite` command: dispatches to one file per command (info, train, eval, bench and the
+ * adding, charlm and autoencoders examples).
  * Exit codes: 0 success, 1 failure, 2 usage error (one line on stderr).
  *
  * Adding a command: write src/cli/<name>.ts exporting a Command (its CommandSpec gives both
@@ -9,12 +10,17 @@
 import { backendInfo } from '../index';
 import { UsageError } from './args';
 import type { Command } from './common';
+import { addingCommand } from './adding';
+import { autoencodersCommand } from './autoencoders';
 import { benchCommand } from './bench';
+import { charlmCommand } from './charlm';
 import { evalCommand } from './eval';
 import { infoCommand } from './info';
 import { trainCommand } from './train';
 
-const COMMANDS: readonly Command[] = [infoCommand, trainCommand, evalCommand, benchCommand];
+const COMMANDS: readonly Command[] = [
+  infoCommand, trainCommand, evalCommand, benchCommand, addingCommand, charlmCommand, autoencodersCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length)) + 2;

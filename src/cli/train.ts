@@ -23,10 +23,10 @@ import { OPTIMIZER_NAMES, ZOO, zooEntry, type OptimizerName } from './zoo';
 
 const spec = {
   name: 'train',
-  summary: 'Train a model of the zoo on Fashion-MNIST (shipped subset) or a dataset directory.',
+  summary: 'Train a model of the zoo on Fashion-MNIST (shipped subset), IDX files or CIFAR-10.',
   options: {
     model: { type: 'string', short: 'm', description: 'model to train', choices: ZOO.map((e) => e.name), default: 'mlp', placeholder: 'name' },
-    data: { type: 'string', description: 'directory with the four IDX files of (Fashion-)MNIST (default: the shipped Fashion-MNIST subset)', placeholder: 'dir' },
+    data: { type: 'string', description: 'directory with the four IDX files of (Fashion-)MNIST, or CIFAR-10 binary batches (default: the shipped Fashion-MNIST subset)', placeholder: 'dir' },
     epochs: { type: 'integer', short: 'e', description: 'epochs to train in all (with --resume: the new total) [default: per model]', min: 1, max: 100_000 },
     'batch-size': { type: 'integer', short: 'b', description: 'samples per batch [default: per model]', min: 1, max: 1 << 20 },
     optimizer: { type: 'string', description: 'optimizer (momentum = SGD with momentum 0.9) [default: per model]', choices: OPTIMIZER_NAMES, placeholder: 'name' },
@@ -50,6 +50,7 @@ const spec = {
     'neurite train',
     'neurite train --model mlp --epochs 10 --optimizer sgd --lr 0.05',
     'neurite train --data /usr/share/datasets/fashion-mnist --out runs/full',
+    'neurite train --model cnn --data ~/cifar-10-batches-bin --epochs 10',
     'neurite train --out runs/full --resume --epochs 20',
   ],
 } satisfies CommandSpec;

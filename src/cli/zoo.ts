@@ -3,7 +3,7 @@
  * (flat vectors, NCHW images or sequences of rows) and its default hyperparameters; the
  * models themselves live in src/zoo/. Adding a model: one entry here.
  */
-import { lenet5, mlp, type Module } from '../index';
+import { GRU, lenet5, LSTM, mlp, SequenceClassifier, smallCnn, type Module } from '../index';
 
 /** Shape of one input image: channels, height, width; and the number of classes. */
 export interface DataShape {
@@ -49,6 +49,30 @@ export const ZOO: readonly ZooEntry[] = [
     build: (s) => lenet5({ inputSize: s.height === 28 ? 28 : 32, inChannels: s.channels, numClasses: s.classes }),
     accepts: (s) => (s.height === s.width && (s.height === 28 || s.height === 32) ? undefined : `LeNet-5 takes 28x28 or 32x32 images, got ${s.height}x${s.width}`),
     defaults: { epochs: 8, batchSize: 64, optimizer: 'adam', lr: 2e-3 },
+  },
+  {
+    name: 'cnn',
+    description: 'small CNN for CIFAR-10: conv 32-32, pool, conv 64, pool, fc 256 (sides divisible by 4)',
+    layout: 'image',
+    accepts: (s) => (s.height % 4 === 0 && s.width % 4 === 0 ? undefined : `needs image sides divisible by 4, got ${s.height}x${s.width}`),
+    build: (s) => smallCnn({ inChannels: s.channels, height: s.height, width: s.width, numClasses: s.classes }),
+    defaults: { epochs: 5, batchSize: 64, optimizer: 'adam', lr: 1e-3 },
+  },
+  {
+    name: 'lstm',
+    description: 'LSTM (128 units) reading each image row as a time step, classified from its last state',
+    layout: 'sequence',
+    accepts: (s) => (s.channels === 1 ? undefined : `reads rows of 1-channel images, got ${s.channels} channels`),
+    build: (s) => new SequenceClassifier(new LSTM(s.width, 128, { batchFirst: true }), s.classes),
+    defaults: { epochs: 5, batchSize: 64, optimizer: 'adam', lr: 2e-3 },
+  },
+  {
+    name: 'gru',
+    description: 'GRU (128 units) reading each image row as a time step, classified from its last state',
+    layout: 'sequence',
+    accepts: (s) => (s.channels === 1 ? undefined : `reads rows of 1-channel images, got ${s.channels} channels`),
+    build: (s) => new SequenceClassifier(new GRU(s.width, 128, { batchFirst: true }), s.classes),
+    defaults: { epochs: 5, batchSize: 64, optimizer: 'adam', lr: 2e-3 },
   },
 ];
 

@@ -1,14 +1,12 @@
 /**
- * Batch normalization over the channels of an NCHW tensor, composed from broadcasting ops so
- * autograd derives its gradient (a graph, not a chain: x feeds the mean, the variance and the
- * normalized output).
+ * Batch normalization over the channels of an NCHW tensor, on the fused batchnorm kernels
+ * (backend/interface/batchnorm.ts): one forward pass computes the statistics, the output and
+ * the running-stat update; one backward pass gives dx, dweight and dbias.
  */
-import { noGrad } from '../autograd';
+import { gradBuffer, record } from '../autograd';
+import { backend } from '../backend/registry';
+import { acquire } from '../memory';
 import { describe, formatShape, Tensor } from '../tensor';
-import { add, div, mul, sub } from './binary';
-import { mean } from './reduce';
-import { reshape } from './shape';
-import { sqrt, square } from './unary';
 
 export interface BatchNorm2dOptions {
   /** Per-channel scale (C), or null for 1. */
@@ -43,31 +41,31 @@ export function batchNorm2d(x: Tensor, options: BatchNorm2dOptions = {}): Tensor
     if (!(t instanceof Tensor)) throw new TypeError(`${fn}: ${name} must be a Tensor, got ${describe(t)}`);
     if (t.size !== C) throw new RangeError(`${fn}: ${name} must have ${C} elements (one per channel), got ${formatShape(t.shape)}`);
   }
-  const x3 = reshape(x, [N, C, H * W]);
-  const perChannel = (t: Tensor) => reshape(t, [1, C, 1]);
-  let y: Tensor;
+  const HW = H * W;
+  if (training && N * HW < 2) throw new RangeError(`${fn}: training needs more than one value per channel, got input ${formatShape(x.shape)}`);
+  if (!training && (!options.runningMean || !options.runningVar)) throw new RangeError(`${fn}: eval mode needs runningMean and runningVar`);
+  const none = new Float32Array(0);
+  const weight = options.weight ?? null, bias = options.bias ?? null;
+  const out = new Tensor(acquire(N * C * HW), [N, C, H, W]);
+  // Kept by the backward closure: the mean and 1/sqrt(var + eps) the output was normalized with.
+  const saveMean = new Float32Array(C), saveInvstd = new Float32Array(C);
   if (training) {
-    const count = N * H * W;
-    if (count < 2) throw new RangeError(`${fn}: training needs more than one value per channel, got input ${formatShape(x.shape)}`);
-    const mu = mean(mean(x3, 2, true), 0, true);
-    const xc = sub(x3, mu);
-    const variance = mean(mean(square(xc), 2, true), 0, true);
-    y = div(xc, sqrt(add(variance, eps)));
-    if (options.runningMean || options.runningVar) {
-      noGrad(() => {
-        const rm = options.runningMean, rv = options.runningVar;
-        if (rm) for (let c = 0; c < C; c++) rm.data[c] = (1 - momentum) * rm.data[c]! + momentum * mu.data[c]!;
-        if (rv) {
-          const unbias = count / (count - 1);
-          for (let c = 0; c < C; c++) rv.data[c] = (1 - momentum) * rv.data[c]! + momentum * variance.data[c]! * unbias;
-        }
-      });
-    }
+    backend().batchNorm2dForwardTrain(
+      x.data, weight?.data ?? none, bias?.data ?? none, out.data, saveMean, saveInvstd,
+      options.runningMean?.data ?? none, options.runningVar?.data ?? none, N, C, HW, momentum, eps,
+    );
   } else {
-    if (!options.runningMean || !options.runningVar) throw new RangeError(`${fn}: eval mode needs runningMean and runningVar`);
-    y = div(sub(x3, perChannel(options.runningMean)), sqrt(add(perChannel(options.runningVar), eps)));
+    backend().batchNorm2dForwardEval(
+      x.data, weight?.data ?? none, bias?.data ?? none, options.runningMean!.data, options.runningVar!.data,
+      out.data, saveMean, saveInvstd, N, C, HW, eps,
+    );
   }
-  if (options.weight) y = mul(y, perChannel(options.weight));
-  if (options.bias) y = add(y, perChannel(options.bias));
-  return reshape(y, [N, C, H, W]);
+  const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
+  return record(out, 'batchNorm2d', inputs, (dout) => {
+    const dx = gradBuffer(x), dweight = weight ? gradBuffer(weight) : null, dbias = bias ? gradBuffer(bias) : null;
+    if (!dx && !dweight && !dbias) return;
+    backend().batchNorm2dBackward(
+      dout, x.data, weight?.data ?? none, saveMean, saveInvstd, dx ?? none, dweight ?? none, dbias ?? none, N, C, HW, training,
+    );
+  });
 }

@@ -37,6 +37,20 @@ describe('neurite bench', () => {
     }
   });
 
+  it('covers conv, pooling, recurrent cells and training steps; GFLOP/s only where the work is counted', async () => {
+    const list = (await runCli(['bench', '--list'])).stdout;
+    for (const name of [/^conv2d forward /m, /^conv2d input /m, /^conv2d weight /m, /^maxPool2d /m, /^lstm cell fwd\+bwd /m,
+      /^gru cell fwd\+bwd /m, /^train step mlp /m, /^train step lenet5 /m, /^train step cifar cnn /m, /^train step lstm /m, /^train step gru /m]) {
+      expect(list).toMatch(name);
+    }
+    const r = await runCli(['bench', '--filter', '/^(maxPool2d|conv2d forward)/', '--backend', 'native', '--json', '--repeat', '1', '--min-time', '1']);
+    expect(r.code).toBe(0);
+    const records = JSON.parse(r.stdout) as Record[];
+    expect(records.map((x) => x.name.split(' ')[0])).toEqual(['conv2d', 'maxPool2d']);
+    expect(records[0]!.gflops).toBeGreaterThan(0);
+    expect('gflops' in records[1]!).toBe(false);
+  });
+
   it('prints a table with the native/js ratio', async () => {
     const r = await runCli(['bench', '--filter', 'sgemm NN 64x', '--repeat', '2', '--min-time', '5']);
     expect(r.code).toBe(0);
@@ -54,7 +68,7 @@ describe('neurite bench', () => {
   });
 
   it('runs one backend with --backend', async () => {
-    const r = await runCli(['bench', '--filter', 'sgemm NN 64x', '--backend', 'js', '--json', '--repeat', '1', '--min-time', '1', '--in-process']);
+    const r = await runCli(['bench', '--filter', 'sgemm NN 64x', '--backend', 'js', '--json', '--repeat', '1', '--min-time', '1', '--clock', 'cpu', '--in-process']);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as Record[]).map((x) => x.backend)).toEqual(['js']);
   });

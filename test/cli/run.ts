@@ -4,7 +4,7 @@
  * it anyway; this keeps `npx vitest run test/cli` honest too).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -21,13 +21,35 @@ function newest(dir: string): number {
 
 let checked = false;
 
+function stale(): boolean {
+  return !existsSync(CLI) || !existsSync(join(ROOT, 'dist', 'index.mjs')) || newest(join(ROOT, 'src')) > statSync(CLI).mtimeMs;
+}
+
 export function ensureDist(): void {
-  if (checked) return;
-  const stale = !existsSync(CLI) || !existsSync(join(ROOT, 'dist', 'index.mjs')) || newest(join(ROOT, 'src')) > statSync(CLI).mtimeMs;
-  if (stale) {
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const r = spawnSync(npm, ['run', 'build:ts'], { cwd: ROOT, encoding: 'utf8', shell: process.platform === 'win32' });
-    if (r.status !== 0) throw new Error(`npm run build:ts failed:\n${r.stdout}\n${r.stderr}`);
+  if (checked || !stale()) {
+    checked = true;
+    return;
+  }
+  // Test files run in parallel workers: one builds while the others wait on a lock directory.
+  const lock = join(ROOT, '.cli-test-build.lock');
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock} (remove it if no test run is building dist/)`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (stale()) {
+      const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+      const r = spawnSync(npm, ['run', 'build:ts'], { cwd: ROOT, encoding: 'utf8', shell: process.platform === 'win32' });
+      if (r.status !== 0) throw new Error(`npm run build:ts failed:\n${r.stdout}\n${r.stderr}`);
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
   checked = true;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,42 @@ describe('neurite train and eval', () => {
     expect(resumed.stdout).toContain('resuming after epoch 0 of 1');
     expect(resumed.stdout).toMatch(/^epoch 1\/1 batch 100\/100 /m);
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toMatchObject({ status: 'completed', epochsDone: 1 });
+  });
+
+  it.each(['lenet5', 'cnn', 'lstm', 'gru'])('trains two batches of the zoo %s and evaluates it', async (model) => {
+    const out = join(tmp, `zoo-${model}`);
+    const r = await runCli(['train', '--model', model, ...SMALL, '--epochs', '1', '--out', out], { cwd: tmp });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^epoch 1\/1 batch 2\/2 /m);
+    const e = await runCli(['eval', out, '--json'], { cwd: tmp });
+    expect(e.code).toBe(0);
+    const json = JSON.parse(e.stdout) as EvalJson;
+    expect(json.samples).toBe(50);
+    expect(json.accuracy).toBeCloseTo(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).test.accuracy, 6);
+  });
+
+  it('trains on a CIFAR-10 binary directory, and says why a model cannot', async () => {
+    // Six small batch files in the CIFAR-10 binary format: a label byte, then 3x32x32 pixels.
+    const dir = join(tmp, 'cifar-10-batches-bin');
+    mkdirSync(dir);
+    const files = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`).concat('test_batch.bin');
+    files.forEach((name, f) => {
+      const records = 20, bytes = new Uint8Array(records * 3073);
+      for (let r = 0; r < records; r++) {
+        bytes[r * 3073] = r % 10;
+        for (let i = 1; i < 3073; i++) bytes[r * 3073 + i] = (r * 7 + i * 13 + f) & 255;
+      }
+      writeFileSync(join(dir, name), bytes);
+    });
+    const r = await runCli(['train', '--model', 'cnn', '--data', tmp, '--batch-size', '50', '--epochs', '1', '--out', join(tmp, 'cifar')], { cwd: tmp });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`cnn on CIFAR-10 in ${dir}: 100 train / 20 test samples`);
+    expect(r.stdout).toMatch(/^epoch 1\/1 batch 2\/2 /m);
+    const lstm = await runCli(['train', '--model', 'lstm', '--data', dir, '--out', join(tmp, 'cifar-lstm')], { cwd: tmp });
+    expect(lstm.code).toBe(2);
+    expect(lstm.stderr).toMatch(/lstm cannot train on CIFAR-10 .*: reads rows of 1-channel images, got 3 channels/);
   });
 
   it.each([

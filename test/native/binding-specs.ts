@@ -127,6 +127,9 @@ function fixConv(a: Named): void {
   a.OC = a.groups * (1 + (a.OC % 3));
   fixWindow(a);
 }
+const bnX = (a: Named): number => a.N * a.C * a.HW;
+const bnC = (a: Named): number => a.C;
+const BN_DIMS = [dim('N', 0, MAX_DIM, 3), dim('C', 0, MAX_DIM, 4), dim('HW', 0, MAX_DIM, 6)];
 const im2colCol = (a: Named): number => a.C * a.KH * a.KW * outH(a) * outW(a);
 const IMAGE_DIMS = [dim('C', 0, MAX_DIM, 4), dim('H'), dim('W'), ...WINDOW, ...DILATION];
 
@@ -378,4 +381,27 @@ export const BINDING_SPECS: BindingSpec[] = [
       dim('NC'), dim('H', 1), dim('W', 1), dim('OH', 1), dim('OW', 1),
     ],
   })),
+
+  // batchnorm: per-channel arrays are empty when absent
+  {
+    fn: 'batchNorm2dForwardTrain',
+    args: [
+      f32('x', bnX), f32OrEmpty('weight', bnC), f32OrEmpty('bias', bnC), f32('out', bnX), f32('saveMean', bnC), f32('saveInvstd', bnC),
+      f32OrEmpty('runningMean', bnC), f32OrEmpty('runningVar', bnC), ...BN_DIMS, num('momentum'), num('eps'),
+    ],
+  },
+  {
+    fn: 'batchNorm2dForwardEval',
+    args: [
+      f32('x', bnX), f32OrEmpty('weight', bnC), f32OrEmpty('bias', bnC), f32('runningMean', bnC), f32('runningVar', bnC),
+      f32('out', bnX), f32('saveMean', bnC), f32('saveInvstd', bnC), ...BN_DIMS, num('eps'),
+    ],
+  },
+  {
+    fn: 'batchNorm2dBackward',
+    args: [
+      f32('dout', bnX), f32('x', bnX), f32OrEmpty('weight', bnC), f32('saveMean', bnC), f32('saveInvstd', bnC),
+      f32OrEmpty('dx', bnX), f32OrEmpty('dweight', bnC), f32OrEmpty('dbias', bnC), ...BN_DIMS, bool('training'),
+    ],
+  },
 ];

@@ -17,6 +17,7 @@ import { rnn } from './rnn';
 import { lstm } from './lstm';
 import { gru } from './gru';
 import { mgu } from './mgu';
+import { batchnorm } from './batchnorm';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -36,4 +37,5 @@ export const jsBackend: Backend = {
   ...lstm,
   ...gru,
   ...mgu,
+  ...batchnorm,
 };
