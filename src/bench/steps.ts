@@ -124,7 +124,7 @@ export function targetStepSpecs(): (StepSpec & { key: string })[] {
       flops: convStepFlops(64, 1, 6, 28, 28, 5) + convStepFlops(64, 6, 16, 10, 10, 5) + linearStepFlops(64, [400, 120, 84, 10]),
     },
     {
-      key: 'cifar', name: 'train step cifar-cnn b32 3x32x32', build: cifarCnn, input: [32, 3, 32, 32], classes: 10,
+      key: 'cifar', name: 'train step cifar cnn b32 3x32x32', build: cifarCnn, input: [32, 3, 32, 32], classes: 10,
       flops: convStepFlops(32, 3, 32, 32, 32, 3) + convStepFlops(32, 32, 32, 32, 32, 3) + convStepFlops(32, 32, 64, 16, 16, 3) +
         linearStepFlops(32, [4096, 256, 10]),
     },
