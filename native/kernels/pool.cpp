@@ -3,6 +3,7 @@
 #include "pool.h"
 
 #include <algorithm>
+#include <bit>
 #include <limits>
 
 namespace neurite {
@@ -31,10 +32,98 @@ inline float avg_divisor(const ConvGeometry& g, const Window& w, bool count_incl
 
 }  // namespace
 
+namespace {
+
+// Windows that tile the image: K x K, stride K, no padding, no dilation. Every window lies
+// inside the image, so there are no bounds checks, and the scan order below (rows kh, then
+// columns kw) matches the generic loop's, which keeps its tie and NaN rules: the first element
+// starts the window, and a later v replaces best only when best is not NaN and v is NaN or
+// greater, i.e. when !(v <= best) && best == best. Written branch-free over a row of outputs so
+// that the ow loops vectorize at the baseline ISA.
+inline bool is_tiling(const ConvGeometry& g) {
+  return g.KH == g.KW && g.stride_h == g.KH && g.stride_w == g.KW && g.pad_top == 0 &&
+         g.pad_left == 0 && g.dilation_h == 1 && g.dilation_w == 1 && g.KH >= 1;
+}
+
+inline void take_if_better(float v, float cand, float& best, float& at) {
+  // No branch and no conditional FP operation, so GCC if-converts and vectorizes the callers
+  // even under -ftrapping-math: the choice is a bit mask applied with integer operations.
+  const uint32_t take = static_cast<uint32_t>(!__builtin_islessequal(v, best)) &
+                        static_cast<uint32_t>(best == best);
+  const uint32_t mask = 0u - take;
+  best = std::bit_cast<float>((std::bit_cast<uint32_t>(v) & mask) |
+                              (std::bit_cast<uint32_t>(best) & ~mask));
+  at = std::bit_cast<float>((std::bit_cast<uint32_t>(cand) & mask) |
+                            (std::bit_cast<uint32_t>(at) & ~mask));
+}
+
+// K = 2, the common case: the four candidates of each output stay in registers.
+void max_pool_2x2_plane(const ConvGeometry& g, const float* xc, float* oc, float* ac) {
+  const int64_t W = g.W, OW = g.OW;
+  for (int64_t oh = 0; oh < g.OH; ++oh) {
+    const float* r0 = xc + 2 * oh * W;
+    const float* r1 = r0 + W;
+    float* o = oc + oh * OW;
+    float* a = ac + oh * OW;
+    const int32_t base = static_cast<int32_t>(2 * oh * W);
+    for (int64_t ow = 0; ow < OW; ++ow) {
+      const int32_t i00 = base + static_cast<int32_t>(2 * ow);
+      float best = r0[2 * ow];
+      float at = static_cast<float>(i00);
+      take_if_better(r0[2 * ow + 1], static_cast<float>(i00 + 1), best, at);
+      take_if_better(r1[2 * ow], static_cast<float>(i00 + static_cast<int32_t>(W)), best, at);
+      take_if_better(r1[2 * ow + 1], static_cast<float>(i00 + static_cast<int32_t>(W) + 1), best, at);
+      o[ow] = best;
+      a[ow] = at;
+    }
+  }
+}
+
+// Any K: the output row is the running maximum, updated once per (kh, kw) window offset.
+void max_pool_kxk_plane(const ConvGeometry& g, const float* xc, float* oc, float* ac) {
+  const int64_t K = g.KH, W = g.W, OW = g.OW;
+  for (int64_t oh = 0; oh < g.OH; ++oh) {
+    float* o = oc + oh * OW;
+    float* a = ac + oh * OW;
+    for (int64_t kh = 0; kh < K; ++kh) {
+      const int64_t ih = oh * K + kh;
+      const float* r = xc + ih * W;
+      for (int64_t kw = 0; kw < K; ++kw) {
+        const int32_t base = static_cast<int32_t>(ih * W + kw);
+        const int32_t k32 = static_cast<int32_t>(K);
+        if (kh == 0 && kw == 0) {
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            o[ow] = r[ow * K];
+            a[ow] = static_cast<float>(base + static_cast<int32_t>(ow) * k32);
+          }
+          continue;
+        }
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          float best = o[ow], at = a[ow];
+          take_if_better(r[ow * K + kw], static_cast<float>(base + static_cast<int32_t>(ow) * k32), best, at);
+          o[ow] = best;
+          a[ow] = at;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, const float* x,
                         float* out, float* argmax) noexcept {
   if (NC == 0) return;
   const int64_t P = g.OH * g.OW, HW = g.H * g.W;
+  if (is_tiling(g) && P > 0) {
+    pool.parallel_for(NC, plane_grain(HW), [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c) {
+        if (g.KH == 2) max_pool_2x2_plane(g, x + c * HW, out + c * P, argmax + c * P);
+        else max_pool_kxk_plane(g, x + c * HW, out + c * P, argmax + c * P);
+      }
+    });
+    return;
+  }
   pool.parallel_for(NC, plane_grain(P * g.KH * g.KW), [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
       const float* xc = x + c * HW;

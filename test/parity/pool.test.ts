@@ -83,6 +83,43 @@ describe.each(BACKEND_NAMES)('pooling on %s vs the nested-loop oracle', (backend
     }
   });
 
+  // Windows that tile the image (K x K, stride K, no padding) take a fast path in the native
+  // kernel; ties must still pick the first element in row-major window order, and the first NaN
+  // of a window must win and stay.
+  it.each([
+    { K: 2, H: 8, W: 10 }, { K: 2, H: 7, W: 9 }, { K: 2, H: 28, W: 28 }, { K: 3, H: 9, W: 12 }, { K: 3, H: 10, W: 11 }, { K: 1, H: 3, W: 5 },
+  ])('max pooling with tiling windows k=$K on $H x $W: ties and NaN', ({ K, H, W }) => {
+    const c: ConvCase = { N: 2, C: 3, H, W, OC: 3, KH: K, KW: K, sh: K, sw: K, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 };
+    const [OH, OW] = outSize(c);
+    const n = c.N * c.C * OH * OW, HW = H * W;
+    // Few distinct values, so most windows hold ties.
+    const x = Float32Array.from(pattern(c.N * c.C * HW, 7 + K), (v) => Math.round(v * 2) / 2);
+    const out = new Float32Array(n), argmax = new Float32Array(n);
+    kernels(backend).maxPool2dForward(x, out, argmax, ...win(c), 1, 1);
+    const ref = poolOracle(c, x, 'max');
+    expect(Array.from(out)).toEqual(Array.from(ref.out));
+    expect(Array.from(argmax)).toEqual(Array.from(ref.argmax));
+
+    // NaN at every 7th position (some windows get two): the window's first NaN in scan order wins.
+    const xn = x.slice();
+    for (let k = 3; k < xn.length; k += 7) xn[k] = NaN;
+    kernels(backend).maxPool2dForward(xn, out, argmax, ...win(c), 1, 1);
+    for (let pl = 0; pl < c.N * c.C; pl++)
+      for (let oh = 0; oh < OH; oh++)
+        for (let ow = 0; ow < OW; ow++) {
+          let best = -Infinity, arg = -1;
+          for (let kh = 0; kh < K && !Number.isNaN(best); kh++)
+            for (let kw = 0; kw < K; kw++) {
+              const at = (oh * K + kh) * W + ow * K + kw, v = xn[pl * HW + at]!;
+              if (arg < 0 || v > best || Number.isNaN(v)) { best = v; arg = at; }
+              if (Number.isNaN(v)) break;
+            }
+          const o = (pl * OH + oh) * OW + ow;
+          expect(Object.is(out[o], Math.fround(best)) || (Number.isNaN(out[o]) && Number.isNaN(best))).toBe(true);
+          expect(argmax[o]).toBe(arg);
+        }
+  });
+
   it('NaN propagates through max pooling', () => {
     const x = new Float32Array([1, NaN, 3, 4]), out = new Float32Array(1), am = new Float32Array(1);
     kernels(backend).maxPool2dForward(x, out, am, 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1);
