@@ -6,20 +6,10 @@
 import { getBackendByName } from '../backend/registry';
 import { getBackend } from '../backend/registry';
 import { targetStepSpec, trainingStepWorkload } from './steps';
-import type { Workload } from './workload';
+import { filled, type Workload } from './workload';
 
 export interface ConvShape {
   N: number; C: number; H: number; W: number; OC: number; K: number; stride?: number; pad?: number;
-}
-
-function filled(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761 + 1) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s >>> 8) / 8388608 - 1;
-  }
-  return out;
 }
 
 /** 'forward' | 'input' | 'weight': which of the three conv2d GEMM passes to time. */

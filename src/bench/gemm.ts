@@ -5,7 +5,7 @@
  * Inputs are deterministic values in [-1, 1), allocated once in setup(); beta = 0.
  */
 import { backend } from '../backend/registry';
-import type { Workload } from './workload';
+import { filled, type Workload } from './workload';
 
 export interface SgemmShape {
   M: number;
@@ -13,16 +13,6 @@ export interface SgemmShape {
   K: number;
   transA?: boolean;
   transB?: boolean;
-}
-
-function filled(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761 + 1) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s >>> 8) / 8388608 - 1;
-  }
-  return out;
 }
 
 export function sgemmName(s: SgemmShape): string {

@@ -14,6 +14,17 @@ import type { BackendName } from '../backend/backend';
 import { getBackend, setBackend } from '../backend/registry';
 import { memoryStats } from '../memory';
 
+/** Deterministic benchmark inputs in [-1, 1): an LCG, so every run times the same data. */
+export function filled(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = (seed * 2654435761 + 1) >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s >>> 8) / 8388608 - 1;
+  }
+  return out;
+}
+
 export interface Workload {
   /** Short, unique, with the shape in it: 'sgemm 256x256x256'. */
   name: string;

@@ -6,7 +6,7 @@
  * the marked values across the ~T/2 steps between them and go well below it; a vanilla tanh
  * RNN's gradient vanishes over that distance and it stays near chance.
  *
- *   npm run example:adding -- --cell lstm --steps 2000
+ *   neurite adding --cell lstm --steps 2000      (src/cli/adding.ts)
  *
  * The model: a one-layer recurrent network (hidden 64 by default) and a dense output on its
  * final state, trained with Adam on MSE, gradients clipped to norm 1.
@@ -117,26 +117,4 @@ export function runAdding(options: AddingOptions = {}): AddingResult {
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return { cell, seqLen: T, steps, mse: history[history.length - 1]?.mse ?? evaluate(), baseline, history, seconds };
-}
-
-/** Reads --name value pairs. */
-export function parseFlags(argv: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) throw new RangeError(`unexpected argument ${a}`);
-    out[a.slice(2)] = argv[i + 1] ?? '';
-    i++;
-  }
-  return out;
-}
-
-if (require.main === module) {
-  const f = parseFlags(process.argv.slice(2));
-  const num = (k: string) => (f[k] !== undefined ? Number(f[k]) : undefined);
-  const r = runAdding({
-    cell: (f.cell as AddingCell | undefined) ?? 'lstm', seqLen: num('seq-len'), hidden: num('hidden'), batch: num('batch'),
-    steps: num('steps'), lr: num('lr'), seed: num('seed'), log: (l) => console.log(l),
-  });
-  console.log(`${r.cell}: final held-out MSE ${r.mse.toFixed(4)} vs chance ${r.baseline.toFixed(4)} after ${r.steps} steps (${r.seconds.toFixed(1)} s)`);
 }

@@ -10,9 +10,9 @@
  *     bottleneck, coloured by class (and pca-2d.png, the first two principal components).
  *
  * Runs on the shipped subset (10,000 training and 2,000 test images) unless a directory with the
- * full dataset is given. Usage (after `npm run build:ts`):
+ * full dataset is given. From the command line (src/cli/autoencoders.ts):
  *
- *   npm run example:autoencoders -- [--data DIR] [--out DIR] [--epochs N] [--gan-epochs N] [--quick]
+ *   neurite autoencoders [--data DIR] [--out DIR] [--epochs N] [--gan-epochs N] [--quick]
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -271,38 +271,4 @@ export function runAutoencoderComparison(options: AutoencoderComparisonOptions =
 
   o.log(`done in ${seconds(t0).toFixed(0)} s`);
   return { rows: result, figures };
-}
-
-function parseArgs(argv: string[]): AutoencoderComparisonOptions {
-  const options: AutoencoderComparisonOptions = {};
-  const number = (flag: string, v: string | undefined, min = 1) => {
-    const n = Number(v);
-    if (v === undefined || !Number.isInteger(n) || n < min) throw new RangeError(`${flag} needs an integer >= ${min}, got ${v}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--data' || a === '--out') {
-      const v = argv[++i];
-      if (!v) throw new RangeError(`${a} needs a directory`);
-      if (a === '--data') options.dataDir = v;
-      else options.outDir = v;
-    }
-    else if (a === '--epochs') options.epochs = number(a, argv[++i]);
-    else if (a === '--gan-epochs') options.ganEpochs = number(a, argv[++i]);
-    else if (a === '--batch-size') options.batchSize = number(a, argv[++i]);
-    else if (a === '--seed') options.seed = number(a, argv[++i], 0);
-    else if (a === '--quick') options.quick = true;
-    else throw new RangeError(`unknown option ${a} (expected --data DIR, --out DIR, --epochs N, --gan-epochs N, --batch-size N, --seed N, --quick)`);
-  }
-  return options;
-}
-
-if (require.main === module) {
-  try {
-    runAutoencoderComparison(parseArgs(process.argv.slice(2)));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exitCode = 1;
-  }
 }

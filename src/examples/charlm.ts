@@ -5,7 +5,7 @@
  * temperature. The corpus is the Book of Genesis, King James Version (public domain; see
  * data/README.md for its provenance).
  *
- *   npm run example:charlm -- --steps 300 --temperature 0.7
+ *   neurite charlm --steps 300 --temperature 0.7   (src/cli/charlm.ts)
  *
  * Reports the held-out cross-entropy in bits per character next to the uniform (log2 V) and
  * unigram baselines.
@@ -22,7 +22,6 @@ import { tidy } from '../scope';
 import type { Tensor } from '../tensor';
 import { GRU, LSTM, type RecurrentBase, type RecurrentState } from '../nn/recurrent';
 import { StepOutput, sequenceCrossEntropy } from '../nn/sequence';
-import { parseFlags } from './adding';
 import { Adam } from '../optim/adam';
 import { clipGradNorm } from '../optim/clip';
 
@@ -217,16 +216,4 @@ function evaluate(m: CharModel, ids: readonly number[], k: number): number {
     n++;
   }
   return total / Math.max(n, 1);
-}
-
-if (require.main === module) {
-  const f = parseFlags(process.argv.slice(2));
-  const num = (key: string) => (f[key] !== undefined ? Number(f[key]) : undefined);
-  const r = runCharLm({
-    cell: f.cell as 'lstm' | 'gru' | undefined, hidden: num('hidden'), layers: num('layers'), seqLen: num('seq-len'),
-    batch: num('batch'), steps: num('steps'), lr: num('lr'), seed: num('seed'), prime: f.prime,
-    temperatures: f.temperature !== undefined ? f.temperature.split(',').map(Number) : undefined,
-    sampleLength: num('length'), textPath: f.text, log: (l) => console.log(l),
-  });
-  console.log(`held-out ${r.validBits.toFixed(3)} bits/char after ${r.steps} steps (${r.seconds.toFixed(1)} s)`);
 }
