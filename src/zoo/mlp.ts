@@ -5,10 +5,8 @@
  */
 import { Dropout, Linear, ReLU, Sequential } from '../nn/layers';
 import type { Module } from '../nn/module';
-import { Adam } from '../optim/adam';
-import { manualSeed } from '../random';
-import { evaluate, fit, type Callbacks, type History } from '../train/fit';
-import { describe, formatShape, type Tensor } from '../tensor';
+import { describe, formatShape } from '../tensor';
+import { trainClassifier, type ClassifierTrainOptions, type ClassifierTrainResult, type LabelledSplit } from './classifier';
 
 export interface MlpOptions {
   /** Input features (default 784, a flattened 28x28 image). */
@@ -32,37 +30,11 @@ export function mlp(options: MlpOptions = {}): Sequential {
   return model.add(new Linear(sizes[sizes.length - 1]!, options.classes ?? 10));
 }
 
-export interface LabelledSplit {
-  /** Images (N, 784) or (N, 28, 28), values in [0, 1]. */
-  x: Tensor;
-  /** Class indices (N). */
-  y: Tensor;
-}
+export type { LabelledSplit };
 
-export interface TrainMlpOptions extends MlpOptions {
-  train: LabelledSplit;
-  test: LabelledSplit;
-  /** Default 8. */
-  epochs?: number;
-  /** Default 64. */
-  batchSize?: number;
-  /** Adam learning rate (default 1e-3). */
-  lr?: number;
-  /** Seeds initialization, shuffling and dropout (default 0). */
-  seed?: number;
-  callbacks?: Callbacks;
-  signal?: AbortSignal;
-  /** Evaluate on the test split after every epoch (reported as valLoss/valAccuracy; default true). */
-  validateEachEpoch?: boolean;
-}
+export interface TrainMlpOptions extends MlpOptions, ClassifierTrainOptions {}
 
-export interface TrainMlpResult {
-  model: Module;
-  history: History;
-  testLoss: number;
-  testAccuracy: number;
-  seconds: number;
-}
+export type TrainMlpResult = ClassifierTrainResult<Module>;
 
 function flat(name: string, split: LabelledSplit, inputSize: number): LabelledSplit {
   if (!split || typeof split !== 'object') throw new TypeError(`trainMlp: ${name} must be { x, y }, got ${describe(split)}`);
@@ -80,20 +52,8 @@ function flat(name: string, split: LabelledSplit, inputSize: number): LabelledSp
  *   const { testAccuracy } = await trainMlp({ train, test, callbacks: { onEpochEnd: console.log } });
  */
 export async function trainMlp(options: TrainMlpOptions): Promise<TrainMlpResult> {
-  const started = performance.now();
   const inputSize = options.inputSize ?? 784;
   const train = flat('train', options.train, inputSize);
   const test = flat('test', options.test, inputSize);
-  const seed = options.seed ?? 0;
-  // Seed before building, so initialization is part of what the seed fixes.
-  manualSeed(seed);
-  const model = mlp(options);
-  const optimizer = new Adam(model.parameters(), { lr: options.lr ?? 1e-3 });
-  const history = await fit(model, train, {
-    loss: 'crossEntropy', optimizer, epochs: options.epochs ?? 8, batchSize: options.batchSize ?? 64,
-    metrics: ['accuracy'], seed: seed + 1, callbacks: options.callbacks, signal: options.signal,
-    validation: options.validateEachEpoch === false ? undefined : test,
-  });
-  const result = await evaluate(model, test, { loss: 'crossEntropy', metrics: ['accuracy'] });
-  return { model, history, testLoss: result.loss!, testAccuracy: result.accuracy!, seconds: (performance.now() - started) / 1000 };
+  return trainClassifier<Module>(() => mlp(options), train, test, options, 1e-3);
 }
