@@ -43,6 +43,15 @@ void map_unary(ThreadPool& pool, const float* x, float* out, int64_t n, F f) {
   });
 }
 
+// out[i] = f(x[i]) for the vec_math.h functions, with the same splitting as map_unary: each
+// chunk runs the explicit SIMD loop of the active ISA (elementwise results do not depend on
+// where a chunk starts, so any thread count gives the same bits).
+void map_vec(ThreadPool& pool, VecFn f, const float* x, float* out, int64_t n) {
+  pool.parallel_for(n, kParallelGrain, [f, x, out](int64_t begin, int64_t end) {
+    vec_map(f, x + begin, out + begin, end - begin);
+  });
+}
+
 // dx[i] += g(x[i], y[i], dout[i]) over [0, n); same splitting as map_unary.
 template <typename G>
 void map_backward(ThreadPool& pool, const float* x, const float* y, const float* dout, float* dx,
@@ -120,11 +129,6 @@ void binary_dispatch(ThreadPool& pool, const float* a, const int64_t* as, const 
   });
 }
 
-
-inline float softplus(float x) {
-  // log(1 + e^x) without overflow for large x and without losing precision for small x.
-  return x > 0.0f ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-}
 
 }  // namespace
 
@@ -208,24 +212,18 @@ void unary_forward(ThreadPool& pool, UnaryOp op, const float* x, float* out, int
       return map_unary(pool, x, out, n, [](float v) { return v <= 0.0f ? 0.0f : v; });
     case UnaryOp::LeakyRelu:
       return map_unary(pool, x, out, n, [alpha](float v) { return pick(v > 0.0f, v, alpha * v); });
-    case UnaryOp::Sigmoid:
-      return map_unary(pool, x, out, n, [](float v) { return sigmoid_f(v); });
-    case UnaryOp::Tanh:
-      return map_unary(pool, x, out, n, [](float v) { return tanh_f(v); });
-    case UnaryOp::Exp:
-      return map_unary(pool, x, out, n, [](float v) { return exp_f(v); });
-    case UnaryOp::Log:
-      return map_unary(pool, x, out, n, [](float v) { return std::log(v); });
+    case UnaryOp::Sigmoid: return map_vec(pool, VecFn::Sigmoid, x, out, n);
+    case UnaryOp::Tanh: return map_vec(pool, VecFn::Tanh, x, out, n);
+    case UnaryOp::Exp: return map_vec(pool, VecFn::Exp, x, out, n);
+    case UnaryOp::Log: return map_vec(pool, VecFn::Log, x, out, n);
     case UnaryOp::Abs:
       return map_unary(pool, x, out, n, [](float v) { return std::fabs(v); });
-    case UnaryOp::Sqrt:
-      return map_unary(pool, x, out, n, [](float v) { return std::sqrt(v); });
+    case UnaryOp::Sqrt: return map_vec(pool, VecFn::Sqrt, x, out, n);
     case UnaryOp::Square:
       return map_unary(pool, x, out, n, [](float v) { return v * v; });
     case UnaryOp::Neg:
       return map_unary(pool, x, out, n, [](float v) { return -v; });
-    case UnaryOp::Softplus:
-      return map_unary(pool, x, out, n, [](float v) { return softplus(v); });
+    case UnaryOp::Softplus: return map_vec(pool, VecFn::Softplus, x, out, n);
   }
 }
 
