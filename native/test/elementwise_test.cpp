@@ -28,7 +28,7 @@ TEST(binary_broadcast_row_and_column) {
     for (int c = 0; c < C; ++c) CHECK(out[r * C + c] == a[r * C + c] * b[c]);
 
   std::vector<float> db(C, 0.0f);
-  neurite::unbroadcast_sum(out.data(), shape, 2, db.data(), bs);
+  neurite::unbroadcast_sum(pool, out.data(), shape, 2, db.data(), bs);
   for (int c = 0; c < C; ++c) {
     double s = 0;
     for (int r = 0; r < R; ++r) s += out[r * C + c];

@@ -150,6 +150,21 @@ describe.each(BACKEND_NAMES)('elementwise on %s', (name) => {
     });
   });
 
+  describe('unbroadcastSum on shapes large enough to split over the pool', () => {
+    it.each([
+      { shape: [389, 521], s: [521] }, { shape: [389, 521], s: [389, 1] }, { shape: [389, 521], s: [] },
+      { shape: [7, 13, 2047], s: [1, 13, 1] }, { shape: [2, 97, 521], s: [2, 1, 521] },
+      { shape: [5, 3, 4099], s: [5, 3, 1] },
+    ])('shape=$shape into $s', ({ shape, s }) => {
+      const dout = pattern(size(shape), 60);
+      const dx = pattern(size(s), 61);
+      const expected = unbroadcastOracle(dout, shape, s);
+      for (let i = 0; i < expected.length; i++) expected[i] += dx[i]!;
+      withThreads(2, () => B().unbroadcastSum(dout, shape, dx, stridesIn(s, shape)));
+      expectClose(dx, expected, 1e-6, 1.2e-7 * (size(shape) / Math.max(1, size(s)) + 1));
+    });
+  });
+
   describe('unary forward and backward', () => {
     const sizes = [1, 7, 97, 1031];
     it.each(UNARY_OPS.flatMap((op) => sizes.map((n) => ({ op, n }))))('$op n=$n', ({ op, n }) => {
@@ -298,16 +313,22 @@ describe('elementwise native results do not depend on the thread count', () => {
   it('unbroadcastSum, scale, axpy, bias add', () => {
     const dout = pattern(389 * 521, 55);
     acrossThreads(() => {
-      const d0 = new Float32Array(521), d1 = new Float32Array(389);
+      const d0 = new Float32Array(521), d1 = new Float32Array(389), all = new Float32Array(1);
+      const mid = new Float32Array(13), outer = new Float32Array(2 * 521);
       native().unbroadcastSum(dout, [389, 521], d0, [0, 1]);
       native().unbroadcastSum(dout, [389, 521], d1, [1, 0]);
+      native().unbroadcastSum(dout, [389, 521], all, [0, 0]);
+      // A conv-bias-like gradient (reduce all but a middle dim) and a kept outer dim.
+      native().unbroadcastSum(dout.subarray(0, 7 * 13 * 2047), [7, 13, 2047], mid, [0, 1, 0]);
+      native().unbroadcastSum(dout.subarray(0, 2 * 97 * 521), [2, 97, 521], outer, [521, 0, 1]);
+      expect(all[0]).toBeCloseTo(dout.reduce((a, b) => a + b, 0), 2);
       const s = new Float32Array(dout.length), y = pattern(dout.length, 56);
       native().scale(dout, 0.3, s, dout.length);
       native().axpy(-0.7, dout, y, dout.length);
       const o = pattern(dout.length, 57), db = new Float32Array(521);
       native().biasAddForward(o, d0, 389, 521);
       native().biasAddBackward(dout, db, 389, 521);
-      return concatFloats(d0, d1, s, y, o, db);
+      return concatFloats(d0, d1, all, mid, outer, s, y, o, db);
     });
   });
 });
