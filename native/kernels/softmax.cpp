@@ -42,7 +42,9 @@ void softmax_forward(ThreadPool& pool, const float* x, float* y, int64_t rows,
       float* yr = y + r * cols;
       // Two passes over x (the maximum, then e^(x - max) with its sum) and one over y in
       // cache (the scale).
-      const double sum = vec_exp_sum(xr, vec_max(xr, cols), yr, cols);
+      const bool more = r + 1 < end;
+      const double sum = vec_exp_sum(xr, vec_max(xr, cols), yr, cols, more ? xr + cols : nullptr,
+                                     more ? yr + cols : nullptr);
       vec_scale(yr, static_cast<float>(1.0 / sum), cols);
     }
   });
@@ -71,7 +73,9 @@ void log_softmax_forward(ThreadPool& pool, const float* x, float* y, int64_t row
       float* yr = y + r * cols;
       const float m = vec_max(xr, cols);
       // y is used as scratch for the exponentials, then overwritten.
-      const double sum = vec_exp_sum(xr, m, yr, cols);
+      const bool more = r + 1 < end;
+      const double sum = vec_exp_sum(xr, m, yr, cols, more ? xr + cols : nullptr,
+                                     more ? yr + cols : nullptr);
       // (x - m) - log(sum) rather than x - (m + log(sum)): for large logits m + log(sum)
       // would round away the small part.
       const float log_sum = static_cast<float>(std::log(sum));

@@ -45,12 +45,9 @@ namespace {
   template <int F>                                                                              \
   NEURITE_VEC_NOINLINE void map(const float* x, float* y, int64_t n) {                          \
     int64_t i = 0;                                                                              \
-    for (; i + 2 * kWidth <= n; i += 2 * kWidth) {                                              \
-      const V a = apply<F>(load(x + i));                                                        \
-      const V b = apply<F>(load(x + i + kWidth));                                               \
-      store(y + i, a);                                                                          \
-      store(y + i + kWidth, b);                                                                 \
-    }                                                                                           \
+    /* Packs of four vectors (vec_math_pack.h): four interleaved dependency chains. */      \
+    constexpr int64_t kStep = pack::kPack * kWidth;                                             \
+    for (; i + kStep <= n; i += kStep) pack::store(y + i, pack::apply<F>(pack::load(x + i)));   \
     for (; i < n; i += kWidth) {                                                                \
       if (i + kWidth <= n) {                                                                    \
         store(y + i, apply<F>(load(x + i)));                                                    \
@@ -97,31 +94,32 @@ namespace {
     }                                                                                           \
     return any_nan ? NAN : best;                                                                \
   }                                                                                             \
-  /* y = e^(x - m) and its sum in 16 double lanes (lane j % 16). */                             \
-  NEURITE_VEC_NOINLINE double exp_sum(const float* x, float m, float* y, int64_t n) {           \
+  /* y = e^(x - m) (x <= m) and its sum in 16 double lanes (lane j % 16). */                             \
+  NEURITE_VEC_NOINLINE double exp_sum(const float* x, float m, float* y, int64_t n,             \
+                                      const float* next_x, float* next_y) {                     \
     Acc16 acc;                                                                                  \
     const V mv = set1(m);                                                                       \
     int64_t i = 0;                                                                              \
-    /* Two blocks of 16 per step: independent exp chains for the out-of-order core; the    \
-       sums are taken from the registers, not reloaded from y. */                             \
+    /* A pack of four vectors per step (interleaved exp chains, see vec_math_pack.h), its  \
+       sums taken from the registers in blocks of 16 lanes. */                                \
     constexpr int kPer16 = 16 / kWidth;                                                         \
-    for (; i + 32 <= n; i += 32) {                                                              \
-      V a[kPer16], b[kPer16];                                                                   \
-      for (int k = 0; k < kPer16; ++k) {                                                        \
-        a[k] = exp_v(sub(load(x + i + k * kWidth), mv));                                        \
-        b[k] = exp_v(sub(load(x + i + 16 + k * kWidth), mv));                                   \
+    constexpr int64_t kStep = pack::kPack * kWidth;                                             \
+    const pack::V mp = pack::set1(m);                                                           \
+    for (; i + kStep <= n; i += kStep) {                                                        \
+      if (next_x != nullptr) {                                                                  \
+        for (int64_t b = 0; b < kStep; b += 16) {                                               \
+          __builtin_prefetch(next_x + i + b, 0, 2);                                             \
+          __builtin_prefetch(next_y + i + b, 1, 2);                                             \
+        }                                                                                       \
       }                                                                                         \
-      for (int k = 0; k < kPer16; ++k) {                                                        \
-        store(y + i + k * kWidth, a[k]);                                                        \
-        store(y + i + 16 + k * kWidth, b[k]);                                                   \
-      }                                                                                         \
-      acc.add16(a);                                                                             \
-      acc.add16(b);                                                                             \
+      const pack::V e = pack::exp_nonpositive_v(pack::sub(pack::load(x + i), mp));              \
+      pack::store(y + i, e);                                                                    \
+      for (int b = 0; b < pack::kPack / kPer16; ++b) acc.add16(&e.v[b * kPer16]);               \
     }                                                                                           \
     for (; i + 16 <= n; i += 16) {                                                              \
       V a[kPer16];                                                                              \
       for (int k = 0; k < kPer16; ++k) {                                                        \
-        a[k] = exp_v(sub(load(x + i + k * kWidth), mv));                                        \
+        a[k] = exp_nonpositive_v(sub(load(x + i + k * kWidth), mv));                                        \
         store(y + i + k * kWidth, a[k]);                                                        \
       }                                                                                         \
       acc.add16(a);                                                                             \
@@ -131,7 +129,7 @@ namespace {
     if (i < n) {                                                                                \
       float buf[16];                                                                            \
       for (int k = 0; k < 16; ++k) buf[k] = i + k < n ? x[i + k] : m;                           \
-      for (int k = 0; k < 16; k += kWidth) store(buf + k, exp_v(sub(load(buf + k), mv)));       \
+      for (int k = 0; k < 16; k += kWidth) store(buf + k, exp_nonpositive_v(sub(load(buf + k), mv)));       \
       for (int k = 0; i + k < n; ++k) {                                                         \
         y[i + k] = buf[k];                                                                      \
         lane[k] += buf[k];                                                                      \
@@ -165,6 +163,7 @@ namespace {
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
 namespace sse2 {
+namespace self = ::neurite::sse2;
 using V = __m128;
 using M = __m128;
 constexpr int kWidth = 4;
@@ -213,6 +212,7 @@ struct Acc16 {
   }
 };
 #include "vec_math_impl.h"
+#include "vec_math_pack.h"
 NEURITE_VEC_LOOPS
 }  // namespace sse2
 #pragma GCC pop_options
@@ -222,6 +222,7 @@ NEURITE_VEC_LOOPS
 #pragma GCC target("avx2")
 #pragma GCC optimize("fp-contract=off")
 namespace avx2 {
+namespace self = ::neurite::avx2;
 using V = __m256;
 using M = __m256;
 constexpr int kWidth = 8;
@@ -270,6 +271,7 @@ struct Acc16 {
   }
 };
 #include "vec_math_impl.h"
+#include "vec_math_pack.h"
 NEURITE_VEC_LOOPS
 }  // namespace avx2
 #pragma GCC pop_options
@@ -279,6 +281,7 @@ NEURITE_VEC_LOOPS
 #pragma GCC target("avx512f")
 #pragma GCC optimize("fp-contract=off")
 namespace avx512 {
+namespace self = ::neurite::avx512;
 using V = __m512;
 using M = __mmask16;
 constexpr int kWidth = 16;
@@ -329,6 +332,7 @@ struct Acc16 {
   }
 };
 #include "vec_math_impl.h"
+#include "vec_math_pack.h"
 NEURITE_VEC_LOOPS
 }  // namespace avx512
 #pragma GCC pop_options
@@ -388,17 +392,20 @@ float vec_max(const float* x, int64_t n) noexcept {
 #endif
 }
 
-double vec_exp_sum(const float* x, float m, float* y, int64_t n) noexcept {
+double vec_exp_sum(const float* x, float m, float* y, int64_t n, const float* next_x,
+                   float* next_y) noexcept {
+  if (next_y == nullptr) next_x = nullptr;
 #if NEURITE_VEC_X86
   switch (active_isa()) {
-    case Isa::avx512: return avx512::exp_sum(x, m, y, n);
-    case Isa::avx2: return avx2::exp_sum(x, m, y, n);
-    default: return sse2::exp_sum(x, m, y, n);
+    case Isa::avx512: return avx512::exp_sum(x, m, y, n, next_x, next_y);
+    case Isa::avx2: return avx2::exp_sum(x, m, y, n, next_x, next_y);
+    default: return sse2::exp_sum(x, m, y, n, next_x, next_y);
   }
 #else
+  (void)next_x;
   double lane[16] = {0};
   for (int64_t j = 0; j < n; ++j) {
-    y[j] = exp_f(x[j] - m);
+    y[j] = exp_nonpositive_f(x[j] - m);
     lane[j % 16] += y[j];
   }
   double s = 0.0;

@@ -94,6 +94,8 @@ inline float sigmoid_f(float x) { return vm_scalar::sigmoid_v(x); }
 inline float tanh_f(float x) { return vm_scalar::tanh_v(x); }
 inline float log_f(float x) { return vm_scalar::log_v(x); }
 inline float softplus_f(float x) { return vm_scalar::softplus_v(x); }
+// e^x for x <= 0 or NaN (softmax's e^(x - max)): exp_f, but 0 below x = -87.3 (no subnormals).
+inline float exp_nonpositive_f(float x) { return vm_scalar::exp_nonpositive_v(x); }
 
 // Whole arrays on the active ISA (native/common/cpu.h), in vec_math.cpp.
 enum class VecFn : int { Exp, Sigmoid, Tanh, Log, Sqrt, Softplus };
@@ -104,10 +106,13 @@ void vec_map(VecFn f, const float* x, float* y, int64_t n) noexcept;
 // max_j x[j], NaN if x holds a NaN, -Inf if n == 0.
 float vec_max(const float* x, int64_t n) noexcept;
 
-// y[j] = exp_f(x[j] - m) for j < n (y may be x); returns sum_j y[j] in double, accumulated in
+// y[j] = exp_nonpositive_f(x[j] - m) for j < n, where m >= every x[j] (y may be x); returns sum_j y[j] in double, accumulated in
 // 16 lanes (lane j % 16, in order of j) that are added in lane order at the end, so the sum is
-// the same on every ISA path.
-double vec_exp_sum(const float* x, float m, float* y, int64_t n) noexcept;
+// the same on every ISA path. If next_x and next_y are given, the next n-element rows of x and
+// y are prefetched along the way (softmax's row loop: the next row arrives from memory while
+// this one is computed).
+double vec_exp_sum(const float* x, float m, float* y, int64_t n, const float* next_x = nullptr,
+                   float* next_y = nullptr) noexcept;
 
 // y[j] *= s for j < n (one rounded product each: the same bits on every path).
 void vec_scale(float* y, float s, int64_t n) noexcept;

@@ -43,6 +43,27 @@ NEURITE_VEC_FN V exp_v(V x) {
   return mul(mul(er, s1), s2);
 }
 
+// e^x for x <= 0 (or NaN), the softmax case: the exp_v above with one clamp and a one-step
+// 2^n, since n >= -126 after clamping x at -87.3; results below 2^-126 (x < -87.3) are
+// flushed to 0. Same accuracy as exp_v for the results it keeps.
+NEURITE_VEC_FN V exp_nonpositive_v(V x) {
+  const V lo = set1(-87.3f);
+  const V xc = max_(lo, x);
+  const V shifter = set1(12582912.0f);
+  const V t = add(mul(xc, set1(1.44269504088896341f)), shifter);
+  const V n = sub(t, shifter);
+  const V r = sub(sub(xc, mul(n, set1(0.693359375f))), mul(n, set1(-2.12194440e-4f)));
+  V p = set1(1.9875691500e-4f);
+  p = add(mul(p, r), set1(1.3981999507e-3f));
+  p = add(mul(p, r), set1(8.3334519073e-3f));
+  p = add(mul(p, r), set1(4.1665795894e-2f));
+  p = add(mul(p, r), set1(1.6666665459e-1f));
+  p = add(mul(p, r), set1(5.0000001201e-1f));
+  const V er = add(add(mul(mul(p, r), r), r), set1(1.0f));
+  const V y = mul(er, add_bits(shl23(t), bits_const(127u << 23)));
+  return select(lt(x, lo), set1(0.0f), y);
+}
+
 // 1 / (1 + e^-x), from e = e^-|x| so nothing overflows: 1 / (1 + e) for x >= 0, e / (1 + e)
 // below.
 NEURITE_VEC_FN V sigmoid_v(V x) {
