@@ -5,11 +5,10 @@
 //   matrix). When the per-image GEMMs are small and the batch is at least as large as the
 //   pool, images are split over the threads instead (each thread with its own workspace and
 //   a single-threaded GEMM), since small GEMMs do not split well.
-// - Weight gradient: the batch is folded into GEMM's K dimension. A chunk of images is
-//   im2col'ed side by side into (C*KH*KW, chunk*OH*OW) and dout is transposed into
-//   (OC, chunk*OH*OW); one GEMM per group (B transposed, which GEMM absorbs in packing)
-//   accumulates the whole chunk's contribution: dweight_g += dout_g * col_g^T.
-//   Chunks bound the workspace (kWeightWorkspaceFloats).
+// - Weight gradient: dweight_g += sum over images of dout_n,g * col_n,g^T, by the dot-product
+//   kernel of gemm_dot.h, which reads dout and the im2col matrices in place (both run along
+//   OH*OW) and accumulates over a whole chunk of images in registers. Chunks bound the
+//   workspace (kWeightWorkspaceFloats).
 //
 // Results do not depend on the thread count: each image is computed the same way whichever
 // thread runs it, and GEMM itself splits M/N only.
@@ -19,13 +18,14 @@
 #include <cstring>
 
 #include "gemm.h"
+#include "gemm_dot.h"
 #include "workspace.h"
 
 namespace neurite {
 namespace {
 
 constexpr int64_t kSmallGemmFlops = int64_t{1} << 24;
-constexpr int64_t kWeightWorkspaceFloats = int64_t{1} << 22;
+constexpr int64_t kWeightWorkspaceFloats = int64_t{1} << 18;
 
 bool is_pointwise(const ConvGeometry& g) {
   return g.KH == 1 && g.KW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
@@ -122,38 +122,28 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
   const int64_t rows = g.C * g.KH * g.KW;
+  // dweight_g (OCg, Kg) += sum over images of dout_n,g (OCg, P) * col_n,g^T: rows of both
+  // operands run along P, which sgemm_dot_accumulate reads in place.
   if (is_pointwise(g)) {
-    // x_n is its own col matrix: dweight_g (OCg, Cg) += dout_n,g (OCg, HW) * x_n,g^T.
-    for (int64_t n = 0; n < N; ++n) {
-      const float* xn = x + n * g.C * P;
-      const float* dn = dout + n * OC * P;
-      for (int64_t grp = 0; grp < groups; ++grp) {
-        sgemm(pool, false, true, OCg, Kg, P, 1.0f, dn + grp * OCg * P, P, xn + grp * Kg * P, P,
-              1.0f, dweight + grp * OCg * Kg, Kg);
-      }
+    // x_n is its own col matrix.
+    for (int64_t grp = 0; grp < groups; ++grp) {
+      sgemm_dot_accumulate(pool, OCg, Kg, P, N, dout + grp * OCg * P, P, OC * P,
+                           x + grp * Kg * P, P, g.C * P, dweight + grp * OCg * Kg, Kg);
     }
     return;
   }
-  const int64_t per_image = std::max(rows, OC) * P;
-  const int64_t chunk = std::clamp<int64_t>(kWeightWorkspaceFloats / std::max<int64_t>(per_image, 1), 1, N);
+  // Images go through im2col a chunk at a time; the chunk depends on the shape only, so the
+  // order of the sums (and the result) does not depend on the thread count.
+  const int64_t chunk = std::clamp<int64_t>(kWeightWorkspaceFloats / std::max<int64_t>(rows * P, 1), 1, N);
   float* col = workspace(0, rows * chunk * P);
-  float* dt = workspace(1, OC * chunk * P);
   for (int64_t n0 = 0; n0 < N; n0 += chunk) {
     const int64_t nb = std::min(chunk, N - n0);
-    const int64_t ld = nb * P;
     pool.parallel_for(nb, 1, [&](int64_t i0, int64_t i1) {
-      for (int64_t i = i0; i < i1; ++i) {
-        const int64_t n = n0 + i;
-        im2col(g, x + n * g.C * g.H * g.W, col + i * P, ld);
-        const float* dn = dout + n * OC * P;
-        for (int64_t oc = 0; oc < OC; ++oc) {
-          std::memcpy(dt + oc * ld + i * P, dn + oc * P, static_cast<size_t>(P) * sizeof(float));
-        }
-      }
+      for (int64_t i = i0; i < i1; ++i) im2col(g, x + (n0 + i) * g.C * g.H * g.W, col + i * rows * P, P);
     });
     for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm(pool, false, true, OCg, Kg, ld, 1.0f, dt + grp * OCg * ld, ld, col + grp * Kg * ld, ld,
-            1.0f, dweight + grp * OCg * Kg, Kg);
+      sgemm_dot_accumulate(pool, OCg, Kg, P, nb, dout + n0 * OC * P + grp * OCg * P, P, OC * P,
+                           col + grp * Kg * P, P, rows * P, dweight + grp * OCg * Kg, Kg);
     }
   }
 }
@@ -164,12 +154,19 @@ void conv2d_backward_bias(ThreadPool& pool, int64_t N, int64_t OC, int64_t P, co
   pool.parallel_for(OC, std::max<int64_t>(1, 4096 / std::max<int64_t>(N * P, 1)),
                     [&](int64_t c0, int64_t c1) {
     for (int64_t oc = c0; oc < c1; ++oc) {
+      // 16 independent lane sums (a sequential sum is one add per 4 cycles, unvectorizable
+      // without reordering), added up pairwise per row; rows go into a double.
       double s = 0;
       for (int64_t n = 0; n < N; ++n) {
         const float* row = dout + (n * OC + oc) * P;
-        float part = 0;
-        for (int64_t p = 0; p < P; ++p) part += row[p];
-        s += part;
+        float lanes[16] = {};
+        int64_t p = 0;
+        for (; p + 16 <= P; p += 16)
+          for (int l = 0; l < 16; ++l) lanes[l] += row[p + l];
+        for (int l = 0; p < P; ++p, ++l) lanes[l] += row[p];
+        for (int width = 8; width >= 1; width /= 2)
+          for (int l = 0; l < width; ++l) lanes[l] += lanes[l + width];
+        s += lanes[0];
       }
       dbias[oc] += static_cast<float>(s);
     }
