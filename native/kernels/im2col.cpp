@@ -6,38 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__SSE2__) || defined(_M_X64)
-#include <emmintrin.h>
-#define NEURITE_IM2COL_SSE 1
-#endif
-
 namespace neurite {
 namespace {
-
-// Copies and zero fills of a few floats (one output row of a small image: 10 to 32 floats in
-// LeNet-5 and a CIFAR CNN). Inline SSE moves here, since the compiler turns plain loops into
-// calls to memcpy/memset, which cost more than the copy at these sizes (they took half of
-// im2col's time in LeNet-5's second layer).
-inline void copy_run(float* dst, const float* src, int64_t n) {
-  int64_t i = 0;
-#if defined(NEURITE_IM2COL_SSE)
-  for (; i + 4 <= n; i += 4) _mm_storeu_ps(dst + i, _mm_loadu_ps(src + i));
-  for (; i < n; ++i) _mm_store_ss(dst + i, _mm_load_ss(src + i));
-#else
-  std::memcpy(dst, src, static_cast<size_t>(n) * sizeof(float));
-#endif
-}
-
-inline void zero_run(float* dst, int64_t n) {
-  int64_t i = 0;
-#if defined(NEURITE_IM2COL_SSE)
-  const __m128 zero = _mm_setzero_ps();
-  for (; i + 4 <= n; i += 4) _mm_storeu_ps(dst + i, zero);
-  for (; i < n; ++i) _mm_store_ss(dst + i, zero);
-#else
-  std::fill(dst, dst + n, 0.0f);
-#endif
-}
 
 // Smallest o >= 0 with o*stride + offset >= 0, and smallest o with o*stride + offset >= limit,
 // both clamped to [0, count].
@@ -71,20 +41,21 @@ void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) no
         const int64_t ow_off = kw * g.dilation_w - g.pad_left;
         int64_t ow_lo, ow_hi;
         valid_range(ow_off, g.stride_w, g.W, OW, ow_lo, ow_hi);
-        zero_run(row, oh_lo * OW);
+        std::fill(row, row + oh_lo * OW, 0.0f);
         for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
           float* dst = row + oh * OW;
           // Index arithmetic stays in integers: base may be negative, base + ow*stride is not.
           const int64_t base = (oh * g.stride_h + oh_off) * g.W + ow_off;
-          zero_run(dst, ow_lo);
+          std::fill(dst, dst + ow_lo, 0.0f);
           if (g.stride_w == 1) {
-            copy_run(dst + ow_lo, xc + base + ow_lo, ow_hi - ow_lo);
+            std::memcpy(dst + ow_lo, xc + base + ow_lo,
+                        static_cast<size_t>(ow_hi - ow_lo) * sizeof(float));
           } else {
             for (int64_t ow = ow_lo; ow < ow_hi; ++ow) dst[ow] = xc[base + ow * g.stride_w];
           }
-          zero_run(dst + ow_hi, OW - ow_hi);
+          std::fill(dst + ow_hi, dst + OW, 0.0f);
         }
-        zero_run(row + oh_hi * OW, (OH - oh_hi) * OW);
+        std::fill(row + oh_hi * OW, row + OH * OW, 0.0f);
       }
     }
   }
