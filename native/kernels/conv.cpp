@@ -2,16 +2,16 @@
 //
 // - Forward and input gradient run image by image: one im2col into reused workspace, then one
 //   GEMM per group. A 1x1 stride-1 unpadded convolution reads x directly (x is already its col
-//   matrix). When the per-image GEMMs are small and the batch is at least as large as the
-//   pool, images are split over the threads instead (each thread with its own workspace and
-//   a single-threaded GEMM), since small GEMMs do not split well.
+//   matrix). When the batch is at least as large as the pool (and an image's col matrix is
+//   not huge), images are split over the threads (each with its own workspace and a
+//   single-threaded GEMM); otherwise each image's GEMM is split.
 // - Weight gradient: dweight_g += sum over images of dout_n,g * col_n,g^T, by the dot-product
 //   kernel of gemm_dot.h, which reads dout and the im2col matrices in place (both run along
-//   OH*OW) and accumulates over a whole chunk of images in registers. Chunks bound the
-//   workspace (kWeightWorkspaceFloats).
+//   OH*OW) and accumulates over a chunk of images in registers. Chunks bound the workspace and
+//   go to threads; their partial sums are added in a fixed order.
 //
-// Results do not depend on the thread count: each image is computed the same way whichever
-// thread runs it, and GEMM itself splits M/N only.
+// Results do not depend on the thread count: each image and chunk is computed the same way
+// whichever thread runs it, and GEMM itself splits M/N only.
 #include "conv.h"
 
 #include <algorithm>
@@ -24,8 +24,15 @@
 namespace neurite {
 namespace {
 
-constexpr int64_t kSmallGemmFlops = int64_t{1} << 24;
+// Largest im2col matrix (floats) per thread for which the batch is split over the threads
+// (each with its own workspace) rather than each image's GEMM: whole images per thread need no
+// synchronization and keep each core's cache to itself (2 threads on the CIFAR CNN's 32x32
+// layers ran no faster than one with the GEMM split).
+constexpr int64_t kSplitBatchColFloats = int64_t{1} << 22;
+// im2col matrices of the weight gradient: at most this many floats per chunk of images, and
+// at least kWeightChunks chunks when the batch allows, so that chunks can go to threads.
 constexpr int64_t kWeightWorkspaceFloats = int64_t{1} << 18;
+constexpr int64_t kWeightChunks = 8;
 
 bool is_pointwise(const ConvGeometry& g) {
   return g.KH == 1 && g.KW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
@@ -46,8 +53,8 @@ void for_each_image(ThreadPool& pool, int64_t N, bool split, Fn&& fn) {
   });
 }
 
-bool split_batch(const ThreadPool& pool, int64_t N, int64_t flops_per_image) {
-  return pool.size() > 1 && N >= pool.size() && flops_per_image < kSmallGemmFlops;
+bool split_batch(const ThreadPool& pool, int64_t N, int64_t col_floats) {
+  return pool.size() > 1 && N >= pool.size() && col_floats <= kSplitBatchColFloats;
 }
 
 }  // namespace
@@ -61,7 +68,7 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
   const bool pointwise = is_pointwise(g);
-  const bool split = split_batch(pool, N, 2 * OC * P * Kg);
+  const bool split = split_batch(pool, N, g.C * g.KH * g.KW * P);
   for_each_image(pool, N, split, [&](int64_t n, ThreadPool& gemm_pool) {
     const float* xn = x + n * g.C * g.H * g.W;
     float* on = out + n * OC * P;
@@ -93,7 +100,7 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
   const bool pointwise = is_pointwise(g);
-  const bool split = split_batch(pool, N, 2 * OC * P * Kg);
+  const bool split = split_batch(pool, N, g.C * g.KH * g.KW * P);
   for_each_image(pool, N, split, [&](int64_t n, ThreadPool& gemm_pool) {
     const float* dn = dout + n * OC * P;
     float* dxn = dx + n * g.C * g.H * g.W;
@@ -122,30 +129,48 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
   const int64_t rows = g.C * g.KH * g.KW;
+  const bool pointwise = is_pointwise(g);
   // dweight_g (OCg, Kg) += sum over images of dout_n,g (OCg, P) * col_n,g^T: rows of both
-  // operands run along P, which sgemm_dot_accumulate reads in place.
-  if (is_pointwise(g)) {
-    // x_n is its own col matrix.
-    for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm_dot_accumulate(pool, OCg, Kg, P, N, dout + grp * OCg * P, P, OC * P,
-                           x + grp * Kg * P, P, g.C * P, dweight + grp * OCg * Kg, Kg);
+  // operands run along P, which sgemm_dot_accumulate reads in place. The batch goes in chunks
+  // (sized from the shape only): each chunk's sum lands in its own partial matrix, and the
+  // partials are added in chunk order, so the result does not depend on which thread ran
+  // which chunk.
+  const int64_t by_size = kWeightWorkspaceFloats / std::max<int64_t>(rows * P, 1);
+  const int64_t chunk = std::clamp<int64_t>(std::min(by_size, (N + kWeightChunks - 1) / kWeightChunks), 1, N);
+  const int64_t chunks = (N + chunk - 1) / chunk;
+  const int64_t wsize = OC * Kg;
+  float* partial = workspace(1, chunks * wsize);
+  auto run_chunk = [&](int64_t ci, ThreadPool& dot_pool) {
+    const int64_t n0 = ci * chunk, nb = std::min(chunk, N - n0);
+    float* part = partial + ci * wsize;
+    std::fill(part, part + wsize, 0.0f);
+    // x_n is its own col matrix when the convolution is pointwise.
+    const float* col = x + n0 * g.C * P;
+    if (!pointwise) {
+      float* ws = workspace(0, rows * nb * P);
+      for (int64_t i = 0; i < nb; ++i) im2col(g, x + (n0 + i) * g.C * g.H * g.W, ws + i * rows * P, P);
+      col = ws;
     }
-    return;
-  }
-  // Images go through im2col a chunk at a time; the chunk depends on the shape only, so the
-  // order of the sums (and the result) does not depend on the thread count.
-  const int64_t chunk = std::clamp<int64_t>(kWeightWorkspaceFloats / std::max<int64_t>(rows * P, 1), 1, N);
-  float* col = workspace(0, rows * chunk * P);
-  for (int64_t n0 = 0; n0 < N; n0 += chunk) {
-    const int64_t nb = std::min(chunk, N - n0);
-    pool.parallel_for(nb, 1, [&](int64_t i0, int64_t i1) {
-      for (int64_t i = i0; i < i1; ++i) im2col(g, x + (n0 + i) * g.C * g.H * g.W, col + i * rows * P, P);
+    for (int64_t grp = 0; grp < groups; ++grp) {
+      sgemm_dot_accumulate(dot_pool, OCg, Kg, P, nb, dout + n0 * OC * P + grp * OCg * P, P, OC * P,
+                           col + grp * Kg * P, P, rows * P, part + grp * OCg * Kg, Kg);
+    }
+  };
+  if (pool.size() > 1 && chunks >= pool.size()) {
+    pool.parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+      ThreadPool serial(1);
+      for (int64_t ci = c0; ci < c1; ++ci) run_chunk(ci, serial);
     });
-    for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm_dot_accumulate(pool, OCg, Kg, P, nb, dout + n0 * OC * P + grp * OCg * P, P, OC * P,
-                           col + grp * Kg * P, P, rows * P, dweight + grp * OCg * Kg, Kg);
-    }
+  } else {
+    for (int64_t ci = 0; ci < chunks; ++ci) run_chunk(ci, pool);
   }
+  pool.parallel_for(wsize, 4096, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      float s = 0.0f;
+      for (int64_t ci = 0; ci < chunks; ++ci) s += partial[ci * wsize + i];
+      dweight[i] += s;
+    }
+  });
 }
 
 void conv2d_backward_bias(ThreadPool& pool, int64_t N, int64_t OC, int64_t P, const float* dout,
