@@ -31,7 +31,7 @@ namespace {
 constexpr int64_t kSplitBatchColFloats = int64_t{1} << 22;
 // im2col matrices of the weight gradient: at most this many floats per chunk of images, and
 // at least kWeightChunks chunks when the batch allows, so that chunks can go to threads.
-constexpr int64_t kWeightWorkspaceFloats = int64_t{1} << 18;
+constexpr int64_t kWeightWorkspaceFloats = int64_t{1} << 20;
 constexpr int64_t kWeightChunks = 8;
 
 bool is_pointwise(const ConvGeometry& g) {

@@ -16,6 +16,16 @@
 namespace neurite {
 namespace {
 
+// Smallest o >= 0 with o*stride + offset >= 0, and smallest o with o*stride + offset >= limit,
+// both clamped to [0, count].
+inline void valid_range(int64_t offset, int64_t stride, int64_t limit, int64_t count,
+                        int64_t& lo, int64_t& hi) {
+  auto ceil_div = [](int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); };
+  lo = std::clamp<int64_t>(ceil_div(-offset, stride), 0, count);
+  hi = std::clamp<int64_t>(ceil_div(limit - offset, stride), lo, count);
+}
+
+
 #if defined(NEURITE_IM2COL_AVX512)
 // One row of col for stride_w == dilation_w == 1 and OW <= 64, on AVX-512: each output row
 // (OW floats) is one to four masked loads and stores, the padding lanes zeroed by the load
@@ -62,16 +72,51 @@ __attribute__((target("avx512f"))) void im2col_row_avx512(const float* xc, int64
     }
   }
 }
-#endif
 
-// Smallest o >= 0 with o*stride + offset >= 0, and smallest o with o*stride + offset >= limit,
-// both clamped to [0, count].
-inline void valid_range(int64_t offset, int64_t stride, int64_t limit, int64_t count,
-                        int64_t& lo, int64_t& hi) {
-  auto ceil_div = [](int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); };
-  lo = std::clamp<int64_t>(ceil_div(-offset, stride), 0, count);
-  hi = std::clamp<int64_t>(ceil_div(limit - offset, stride), lo, count);
+// col2im for stride_w == 1, W <= 64 and KW <= 16 on AVX-512: for each input row that channel
+// c and kernel row kh reach, the KW col rows that add into it are summed into one vector per 16
+// columns (loaded once, stored once). Adding the KW rows one at a time straight into memory
+// stalled on every load that overlapped the previous row's store (they are one column apart).
+// Each element still gets the same additions in the same order as in the scalar loop (kh,
+// then kw), and masked adds leave the other lanes untouched, so the result is identical.
+__attribute__((target("avx512f"))) void col2im_channel_row_avx512(const ConvGeometry& g,
+                                                                  const float* rows,
+                                                                  int64_t ldcol, int64_t kh,
+                                                                  float* dxc) {
+  auto below = [](int64_t limit, int v) {
+    const int64_t n = std::clamp<int64_t>(limit - 16 * v, 0, 16);
+    return static_cast<uint32_t>((uint32_t{1} << n) - 1);
+  };
+  const int64_t OW = g.OW, W = g.W, KW = g.KW;
+  const int vectors = static_cast<int>((W + 15) / 16);
+  // Lane iw of vector v takes col column ow = iw - ow_off(kw) when 0 <= ow < OW.
+  __mmask16 width[4], take[16][4];
+  int64_t ow_off[16];
+  for (int v = 0; v < vectors; ++v) width[v] = static_cast<__mmask16>(below(W, v));
+  for (int64_t kw = 0; kw < KW; ++kw) {
+    ow_off[kw] = kw * g.dilation_w - g.pad_left;
+    for (int v = 0; v < vectors; ++v) {
+      take[kw][v] = static_cast<__mmask16>(below(ow_off[kw] + OW, v) & ~below(ow_off[kw], v) &
+                                            width[v]);
+    }
+  }
+  const int64_t oh_off = kh * g.dilation_h - g.pad_top;
+  int64_t oh_lo, oh_hi;
+  valid_range(oh_off, g.stride_h, g.H, g.OH, oh_lo, oh_hi);
+  for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
+    float* d = dxc + (oh * g.stride_h + oh_off) * W;
+    for (int v = 0; v < vectors; ++v) {
+      __m512 acc = _mm512_maskz_loadu_ps(width[v], d + v * 16);
+      for (int64_t kw = 0; kw < KW; ++kw) {
+        // Pointer arithmetic on the integer index: masked-off lanes are never read.
+        const float* src = rows + kw * ldcol + (oh * OW + v * 16 - ow_off[kw]);
+        acc = _mm512_mask_add_ps(acc, take[kw][v], acc, _mm512_maskz_loadu_ps(take[kw][v], src));
+      }
+      _mm512_mask_storeu_ps(d + v * 16, width[v], acc);
+    }
+  }
 }
+#endif
 
 }  // namespace
 
@@ -128,14 +173,24 @@ void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) no
 
 void col2im(const ConvGeometry& g, const float* col, int64_t ldcol, float* dx) noexcept {
   const int64_t OW = g.OW;
+#if defined(NEURITE_IM2COL_AVX512)
+  const bool fast_rows = active_isa() == Isa::avx512 && g.stride_w == 1 && g.W <= 64 && g.KW <= 16;
+#endif
   for (int64_t c = 0; c < g.C; ++c) {
     float* dxc = dx + c * g.H * g.W;
     for (int64_t kh = 0; kh < g.KH; ++kh) {
+      const float* rows = col + (c * g.KH + kh) * g.KW * ldcol;
+#if defined(NEURITE_IM2COL_AVX512)
+      if (fast_rows) {
+        col2im_channel_row_avx512(g, rows, ldcol, kh, dxc);
+        continue;
+      }
+#endif
       const int64_t oh_off = kh * g.dilation_h - g.pad_top;
       int64_t oh_lo, oh_hi;
       valid_range(oh_off, g.stride_h, g.H, g.OH, oh_lo, oh_hi);
       for (int64_t kw = 0; kw < g.KW; ++kw) {
-        const float* row = col + ((c * g.KH + kh) * g.KW + kw) * ldcol;
+        const float* row = rows + kw * ldcol;
         const int64_t ow_off = kw * g.dilation_w - g.pad_left;
         int64_t ow_lo, ow_hi;
         valid_range(ow_off, g.stride_w, g.W, OW, ow_lo, ow_hi);
