@@ -39,22 +39,36 @@ bool is_pointwise(const ConvGeometry& g) {
          g.pad_left == 0 && g.OH == g.H && g.OW == g.W;
 }
 
-// Runs fn(n, gemm_pool) for every image: split over the threads with a private one-thread
+// Runs fn(i, gemm_pool) for i in [0, count): split over the threads with a private one-thread
 // GEMM pool when `split` is set, otherwise serially with the GEMM on the whole pool.
 template <typename Fn>
-void for_each_image(ThreadPool& pool, int64_t N, bool split, Fn&& fn) {
+void for_each_chunk(ThreadPool& pool, int64_t count, bool split, Fn&& fn) {
   if (!split) {
-    for (int64_t n = 0; n < N; ++n) fn(n, pool);
+    for (int64_t i = 0; i < count; ++i) fn(i, pool);
     return;
   }
-  pool.parallel_for(N, 1, [&](int64_t n0, int64_t n1) {
+  pool.parallel_for(count, 1, [&](int64_t i0, int64_t i1) {
     ThreadPool serial(1);
-    for (int64_t n = n0; n < n1; ++n) fn(n, serial);
+    for (int64_t i = i0; i < i1; ++i) fn(i, serial);
   });
 }
 
-bool split_batch(const ThreadPool& pool, int64_t N, int64_t col_floats) {
-  return pool.size() > 1 && N >= pool.size() && col_floats <= kSplitBatchColFloats;
+// Images per GEMM in the forward and input-gradient passes: one for large outputs; for small
+// ones (LeNet-5's 10x10), enough images side by side to give the GEMM at least
+// kMinGemmColumns columns, so that packing and edge tiles are paid once per chunk rather than
+// per image. Depends on the shape only.
+constexpr int64_t kMinGemmColumns = 512;
+constexpr int64_t kChunkColFloats = int64_t{1} << 20;
+
+int64_t images_per_gemm(int64_t N, int64_t rows, int64_t P) {
+  if (P >= kMinGemmColumns) return 1;
+  const int64_t by_columns = (kMinGemmColumns + P - 1) / P;
+  const int64_t by_size = std::max<int64_t>(1, kChunkColFloats / std::max<int64_t>(rows * P, 1));
+  return std::clamp<int64_t>(std::min(by_columns, by_size), 1, std::max<int64_t>(N, 1));
+}
+
+bool split_chunks(const ThreadPool& pool, int64_t chunks, int64_t col_floats) {
+  return pool.size() > 1 && chunks >= pool.size() && col_floats <= kSplitBatchColFloats;
 }
 
 }  // namespace
@@ -67,26 +81,32 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
   const int64_t P = g.OH * g.OW;
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
+  const int64_t rows = g.C * g.KH * g.KW;
   const bool pointwise = is_pointwise(g);
-  const bool split = split_batch(pool, N, g.C * g.KH * g.KW * P);
-  for_each_image(pool, N, split, [&](int64_t n, ThreadPool& gemm_pool) {
-    const float* xn = x + n * g.C * g.H * g.W;
-    float* on = out + n * OC * P;
-    const float* col = xn;
-    if (!pointwise) {
-      float* ws = workspace(0, g.C * g.KH * g.KW * P);
-      im2col(g, xn, ws, P);
+  const int64_t per = images_per_gemm(N, rows, P);
+  const int64_t chunks = (N + per - 1) / per;
+  for_each_chunk(pool, chunks, split_chunks(pool, chunks, rows * per * P), [&](int64_t ci, ThreadPool& gemm_pool) {
+    const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
+    // col (rows, ld): the chunk's images side by side; x itself for one pointwise image.
+    const float* col = x + n0 * g.C * g.H * g.W;
+    if (!pointwise || count > 1) {
+      float* ws = workspace(0, rows * ld);
+      for (int64_t i = 0; i < count; ++i) im2col(g, x + (n0 + i) * g.C * g.H * g.W, ws + i * P, ld);
       col = ws;
     }
+    // One image writes straight into out; a chunk goes through (OC, ld) scratch.
+    float* c = count == 1 ? out + n0 * OC * P : workspace(2, OC * ld);
     for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm(gemm_pool, false, false, OCg, P, Kg, 1.0f, weight + grp * OCg * Kg, Kg,
-            col + grp * Kg * P, P, 0.0f, on + grp * OCg * P, P);
+      sgemm(gemm_pool, false, false, OCg, ld, Kg, 1.0f, weight + grp * OCg * Kg, Kg,
+            col + grp * Kg * ld, ld, 0.0f, c + grp * OCg * ld, ld);
     }
-    if (bias) {
+    for (int64_t i = 0; i < count; ++i) {
       for (int64_t oc = 0; oc < OC; ++oc) {
-        float* row = on + oc * P;
-        const float b = bias[oc];
-        for (int64_t p = 0; p < P; ++p) row[p] += b;
+        float* row = out + ((n0 + i) * OC + oc) * P;
+        const float* src = c + oc * ld + i * P;
+        const float b = bias ? bias[oc] : 0.0f;
+        if (count == 1 && !bias) continue;
+        for (int64_t p = 0; p < P; ++p) row[p] = src[p] + b;
       }
     }
   });
@@ -99,25 +119,36 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
   const int64_t P = g.OH * g.OW;
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
+  const int64_t rows = g.C * g.KH * g.KW;
   const bool pointwise = is_pointwise(g);
-  const bool split = split_batch(pool, N, g.C * g.KH * g.KW * P);
-  for_each_image(pool, N, split, [&](int64_t n, ThreadPool& gemm_pool) {
-    const float* dn = dout + n * OC * P;
-    float* dxn = dx + n * g.C * g.H * g.W;
-    if (pointwise) {
+  const int64_t per = images_per_gemm(N, rows, P);
+  const int64_t chunks = (N + per - 1) / per;
+  for_each_chunk(pool, chunks, split_chunks(pool, chunks, rows * per * P), [&](int64_t ci, ThreadPool& gemm_pool) {
+    const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
+    float* dx0 = dx + n0 * g.C * g.H * g.W;
+    if (pointwise && count == 1) {
       // dx_n (C, HW) += weight^T (C, OC) * dout_n (OC, HW), per group.
       for (int64_t grp = 0; grp < groups; ++grp) {
         sgemm(gemm_pool, true, false, Kg, P, OCg, 1.0f, weight + grp * OCg * Kg, Kg,
-              dn + grp * OCg * P, P, 1.0f, dxn + grp * Kg * P, P);
+              dout + n0 * OC * P + grp * OCg * P, P, 1.0f, dx0 + grp * Kg * P, P);
       }
       return;
     }
-    float* dcol = workspace(0, g.C * g.KH * g.KW * P);
-    for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm(gemm_pool, true, false, Kg, P, OCg, 1.0f, weight + grp * OCg * Kg, Kg,
-            dn + grp * OCg * P, P, 0.0f, dcol + grp * Kg * P, P);
+    // dout of the chunk side by side, (OC, ld); one image is used in place.
+    const float* d = dout + n0 * OC * P;
+    if (count > 1) {
+      float* ws = workspace(1, OC * ld);
+      for (int64_t i = 0; i < count; ++i)
+        for (int64_t oc = 0; oc < OC; ++oc)
+          std::memcpy(ws + oc * ld + i * P, d + (i * OC + oc) * P, static_cast<size_t>(P) * sizeof(float));
+      d = ws;
     }
-    col2im(g, dcol, P, dxn);
+    float* dcol = workspace(0, rows * ld);
+    for (int64_t grp = 0; grp < groups; ++grp) {
+      sgemm(gemm_pool, true, false, Kg, ld, OCg, 1.0f, weight + grp * OCg * Kg, Kg,
+            d + grp * OCg * ld, ld, 0.0f, dcol + grp * Kg * ld, ld);
+    }
+    for (int64_t i = 0; i < count; ++i) col2im(g, dcol + i * P, ld, dx0 + i * g.C * g.H * g.W);
   });
 }
 

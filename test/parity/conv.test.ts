@@ -90,14 +90,21 @@ describe.each(BACKEND_NAMES)('conv2d on %s vs the nested-loop oracle', (backend)
 });
 
 describe('conv2d native vs js', () => {
-  it('agree and are bit-identical for 1 and 2 threads', () => {
-    const c: ConvCase = { N: 4, C: 6, H: 12, W: 10, OC: 8, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 };
+  // One chunk whose GEMMs are split, several chunks of images split over the threads (small
+  // outputs go several images per GEMM), and a pointwise convolution in chunks.
+  it.each([
+    { N: 4, C: 6, H: 12, W: 10, OC: 8, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 },
+    { N: 19, C: 6, H: 12, W: 12, OC: 16, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
+    { N: 9, C: 8, H: 9, W: 9, OC: 12, KH: 1, KW: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 2 },
+  ] as ConvCase[])('agree and are bit-identical for 1, 2 and 3 threads: $N images of $H x $W', (c) => {
     const js = runAll('js', c, true);
     const one = withThreads(1, () => runAll('native', c, true));
-    const two = withThreads(2, () => runAll('native', c, true));
-    for (const k of ['out', 'dx', 'dw', 'db'] as const) {
-      expectClose(one[k], js[k], 1e-5, 1e-5);
-      expect(Buffer.from(two[k].buffer).equals(Buffer.from(one[k].buffer))).toBe(true);
+    for (const threads of [2, 3]) {
+      const other = withThreads(threads, () => runAll('native', c, true));
+      for (const k of ['out', 'dx', 'dw', 'db'] as const) {
+        expectClose(one[k], js[k], 1e-5, 1e-5);
+        expect(Buffer.from(other[k].buffer).equals(Buffer.from(one[k].buffer))).toBe(true);
+      }
     }
   });
 });
