@@ -25,7 +25,7 @@ struct Layout {
 // offsets the compiler needs more run-time overlap checks than it is willing to emit and leaves
 // the loop scalar. The blocks never overlap, nor do the state slots.
 template <bool kForget, bool kPeep>
-void forward_row(int64_t H, float* __restrict gi, float* __restrict gf, float* __restrict gg_,
+NEURITE_GATE_INLINE void forward_row(int64_t H, float* __restrict gi, float* __restrict gf, float* __restrict gg_,
                  float* __restrict go, const float* __restrict cp, const float* __restrict peep,
                  float* __restrict cr, float* __restrict hr) {
   const float* pi = peep;
@@ -47,7 +47,7 @@ void forward_row(int64_t H, float* __restrict gi, float* __restrict gf, float* _
 }
 
 template <bool kForget, bool kPeep>
-void backward_row(int64_t H, const float* __restrict gi, const float* __restrict gf,
+NEURITE_GATE_INLINE void backward_row(int64_t H, const float* __restrict gi, const float* __restrict gf,
                   const float* __restrict gg_, const float* __restrict go,
                   const float* __restrict cp, const float* __restrict cr,
                   const float* __restrict peep, const float* __restrict dhr,
@@ -75,7 +75,7 @@ void backward_row(int64_t H, const float* __restrict gi, const float* __restrict
 }
 
 template <bool kForget, bool kPeep>
-void forward_rows(int64_t b0, int64_t b1, int64_t H, float* g, const float* hprev,
+NEURITE_GATE_INLINE void forward_rows(int64_t b0, int64_t b1, int64_t H, float* g, const float* hprev,
                   const float* cprev, const float* peep, const float* mask, float* h, float* c) {
   const int64_t GH = Layout<kForget>::G * H;
   for (int64_t b = b0; b < b1; ++b) {
@@ -91,7 +91,7 @@ void forward_rows(int64_t b0, int64_t b1, int64_t H, float* g, const float* hpre
 }
 
 template <bool kForget, bool kPeep>
-void backward_rows(int64_t b0, int64_t b1, int64_t H, const float* g, const float* cprev,
+NEURITE_GATE_INLINE void backward_rows(int64_t b0, int64_t b1, int64_t H, const float* g, const float* cprev,
                    const float* c, const float* peep, const float* mask, const float* dh,
                    const float* dc, float* dg, float* dhprev, float* dcprev) {
   const int64_t GH = Layout<kForget>::G * H;
@@ -134,7 +134,7 @@ void lstm_cell_forward(ThreadPool& pool, int64_t B, int64_t H, bool forget_gate,
   // The recurrent product lands on the input projection: gates += h_{t-1} W_hh^T.
   gemm_block(pool, true, B, GH, H, hprev, H, whh, H, 1.0f, g, GH);
   dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
-    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
       forward_rows<kF, kP>(b0, b1, H, g, hprev, cprev, peep, mask, h, c);
     });
   });
@@ -148,7 +148,7 @@ void lstm_cell_backward(ThreadPool& pool, int64_t B, int64_t H, bool forget_gate
   const int64_t GH = G * H;
   const int64_t of = H, oo = (G - 1) * H, po = (G - 2) * H;
   dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
-    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
       backward_rows<kF, kP>(b0, b1, H, g, cprev, c, peep, mask, dh, dc, dg, dhprev, dcprev);
     });
   });
