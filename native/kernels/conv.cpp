@@ -82,23 +82,25 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
   const int64_t rows = g.C * g.KH * g.KW;
-  const bool pointwise = is_pointwise(g);
   const int64_t per = images_per_gemm(N, rows, P);
   const int64_t chunks = (N + per - 1) / per;
   for_each_chunk(pool, chunks, split_chunks(pool, chunks, rows * per * P), [&](int64_t ci, ThreadPool& gemm_pool) {
     const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
-    // col (rows, ld): the chunk's images side by side; x itself for one pointwise image.
-    const float* col = x + n0 * g.C * g.H * g.W;
-    if (!pointwise || count > 1) {
-      float* ws = workspace(0, rows * ld);
-      for (int64_t i = 0; i < count; ++i) im2col(g, x + (n0 + i) * g.C * g.H * g.W, ws + i * P, ld);
-      col = ws;
+    // Each group's rows of the chunk's col matrix (Kg, ld), images side by side, go straight
+    // into the GEMM's packed-B panels: col itself is never stored, and B is not packed again.
+    const PackedBLayout layout = sgemm_packed_b_layout();
+    const int64_t group_floats = sgemm_packed_b_size(Kg, ld);
+    float* packed = aligned_workspace(0, groups * group_floats);
+    float* row_buffer = workspace(1, ld + layout.nr);
+    for (int64_t grp = 0; grp < groups; ++grp) {
+      im2col_packed(g, x + n0 * g.C * g.H * g.W, g.C * g.H * g.W, count, grp * Kg, Kg, layout,
+                    row_buffer, packed + grp * group_floats);
     }
     // One image writes straight into out; a chunk goes through (OC, ld) scratch.
     float* c = count == 1 ? out + n0 * OC * P : workspace(2, OC * ld);
     for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm(gemm_pool, false, false, OCg, ld, Kg, 1.0f, weight + grp * OCg * Kg, Kg,
-            col + grp * Kg * ld, ld, 0.0f, c + grp * OCg * ld, ld);
+      sgemm_packed_b(gemm_pool, false, OCg, ld, Kg, 1.0f, weight + grp * OCg * Kg, Kg,
+                     packed + grp * group_floats, 0.0f, c + grp * OCg * ld, ld);
     }
     for (int64_t i = 0; i < count; ++i) {
       for (int64_t oc = 0; oc < OC; ++oc) {

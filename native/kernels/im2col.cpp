@@ -128,45 +128,96 @@ int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad
   return q + 1;
 }
 
-void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) noexcept {
+namespace {
+
+// Row (c, kh, kw) of one image's col matrix: OH*OW floats at `row`.
+void im2col_one_row(const ConvGeometry& g, const float* x, int64_t c, int64_t kh, int64_t kw,
+                    bool fast_rows, float* row) {
   const int64_t OH = g.OH, OW = g.OW;
+  const float* xc = x + c * g.H * g.W;
+  const int64_t oh_off = kh * g.dilation_h - g.pad_top;
+  int64_t oh_lo, oh_hi;
+  valid_range(oh_off, g.stride_h, g.H, OH, oh_lo, oh_hi);
+  const int64_t ow_off = kw * g.dilation_w - g.pad_left;
+  int64_t ow_lo, ow_hi;
+  valid_range(ow_off, g.stride_w, g.W, OW, ow_lo, ow_hi);
 #if defined(NEURITE_IM2COL_AVX512)
-  const bool fast_rows = active_isa() == Isa::avx512 && g.stride_w == 1 && OW <= 64;
+  if (fast_rows) {
+    im2col_row_avx512(xc, g.W, OH, OW, g.stride_h, oh_off, ow_off, oh_lo, oh_hi, ow_lo, ow_hi,
+                      row);
+    return;
+  }
+#else
+  (void)fast_rows;
 #endif
-  for (int64_t c = 0; c < g.C; ++c) {
-    const float* xc = x + c * g.H * g.W;
-    for (int64_t kh = 0; kh < g.KH; ++kh) {
-      const int64_t oh_off = kh * g.dilation_h - g.pad_top;
-      int64_t oh_lo, oh_hi;
-      valid_range(oh_off, g.stride_h, g.H, OH, oh_lo, oh_hi);
-      for (int64_t kw = 0; kw < g.KW; ++kw) {
-        float* row = col + ((c * g.KH + kh) * g.KW + kw) * ldcol;
-        const int64_t ow_off = kw * g.dilation_w - g.pad_left;
-        int64_t ow_lo, ow_hi;
-        valid_range(ow_off, g.stride_w, g.W, OW, ow_lo, ow_hi);
+  std::fill(row, row + oh_lo * OW, 0.0f);
+  for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
+    float* dst = row + oh * OW;
+    // Index arithmetic stays in integers: base may be negative, base + ow*stride is not.
+    const int64_t base = (oh * g.stride_h + oh_off) * g.W + ow_off;
+    std::fill(dst, dst + ow_lo, 0.0f);
+    if (g.stride_w == 1) {
+      std::memcpy(dst + ow_lo, xc + base + ow_lo, static_cast<size_t>(ow_hi - ow_lo) * sizeof(float));
+    } else {
+      for (int64_t ow = ow_lo; ow < ow_hi; ++ow) dst[ow] = xc[base + ow * g.stride_w];
+    }
+    std::fill(dst + ow_hi, dst + OW, 0.0f);
+  }
+  std::fill(row + oh_hi * OW, row + OH * OW, 0.0f);
+}
+
+// Deals a row of n_pad floats out to its NR-wide panels, kc * NR floats apart.
+template <int NR>
+void deal_panels(const float* row, int64_t n_pad, int64_t kc, float* dst) {
+  for (int64_t q = 0; q < n_pad; q += NR, dst += kc * NR) {
+    std::memcpy(dst, row + q, NR * sizeof(float));
+  }
+}
+
+bool fast_rows_for(const ConvGeometry& g) {
 #if defined(NEURITE_IM2COL_AVX512)
-        if (fast_rows) {
-          im2col_row_avx512(xc, g.W, OH, OW, g.stride_h, oh_off, ow_off, oh_lo, oh_hi, ow_lo,
-                            ow_hi, row);
-          continue;
-        }
+  return active_isa() == Isa::avx512 && g.stride_w == 1 && g.OW <= 64;
+#else
+  (void)g;
+  return false;
 #endif
-        std::fill(row, row + oh_lo * OW, 0.0f);
-        for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
-          float* dst = row + oh * OW;
-          // Index arithmetic stays in integers: base may be negative, base + ow*stride is not.
-          const int64_t base = (oh * g.stride_h + oh_off) * g.W + ow_off;
-          std::fill(dst, dst + ow_lo, 0.0f);
-          if (g.stride_w == 1) {
-            std::memcpy(dst + ow_lo, xc + base + ow_lo,
-                        static_cast<size_t>(ow_hi - ow_lo) * sizeof(float));
-          } else {
-            for (int64_t ow = ow_lo; ow < ow_hi; ++ow) dst[ow] = xc[base + ow * g.stride_w];
-          }
-          std::fill(dst + ow_hi, dst + OW, 0.0f);
-        }
-        std::fill(row + oh_hi * OW, row + OH * OW, 0.0f);
-      }
+}
+
+}  // namespace
+
+void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) noexcept {
+  const bool fast_rows = fast_rows_for(g);
+  for (int64_t c = 0; c < g.C; ++c)
+    for (int64_t kh = 0; kh < g.KH; ++kh)
+      for (int64_t kw = 0; kw < g.KW; ++kw)
+        im2col_one_row(g, x, c, kh, kw, fast_rows, col + ((c * g.KH + kh) * g.KW + kw) * ldcol);
+}
+
+void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
+                   int64_t r0, int64_t K, const PackedBLayout& layout, float* row_buffer,
+                   float* packed) noexcept {
+  const bool fast_rows = fast_rows_for(g);
+  const int64_t P = g.OH * g.OW, N = count * P;
+  const int64_t NR = layout.nr, KC = layout.kc;
+  const int64_t n_pad = (N + NR - 1) / NR * NR;
+  // Columns past N in the last panel stay zero: the row buffer's tail is cleared once.
+  std::fill(row_buffer + N, row_buffer + n_pad, 0.0f);
+  const int64_t taps = g.KH * g.KW;
+  for (int64_t k = 0; k < K; ++k) {
+    const int64_t r = r0 + k, c = r / taps, kh = r % taps / g.KW, kw = r % g.KW;
+    for (int64_t i = 0; i < count; ++i) {
+      im2col_one_row(g, x + i * image_stride, c, kh, kw, fast_rows, row_buffer + i * P);
+    }
+    const int64_t pc = k / KC * KC, kc = std::min(KC, K - pc);
+    float* dst = packed + pc * n_pad + (k - pc) * NR;
+    // Fixed-size copies for the usual panel widths, which the compiler inlines.
+    switch (NR) {
+      case 32: deal_panels<32>(row_buffer, n_pad, kc, dst); break;
+      case 16: deal_panels<16>(row_buffer, n_pad, kc, dst); break;
+      case 12: deal_panels<12>(row_buffer, n_pad, kc, dst); break;
+      default:
+        for (int64_t q = 0; q < n_pad; q += NR, dst += kc * NR)
+          std::memcpy(dst, row_buffer + q, static_cast<size_t>(NR) * sizeof(float));
     }
   }
 }
