@@ -1,17 +1,20 @@
 // conv2d by im2col + GEMM (see conv.h).
 //
-// - Forward and input gradient run image by image: one im2col into reused workspace, then one
-//   GEMM per group. A 1x1 stride-1 unpadded convolution reads x directly (x is already its col
-//   matrix). When the batch is at least as large as the pool (and an image's col matrix is
-//   not huge), images are split over the threads (each with its own workspace and a
-//   single-threaded GEMM); otherwise each image's GEMM is split.
+// - Forward: for each chunk of images (one image, or several side by side when the output is
+//   small: images_per_gemm), each group's rows of the im2col matrix are written straight into
+//   the GEMM's packed-B panels (im2col_packed, sgemm_packed_b), so col is never stored and B
+//   is never repacked; the product lands in out (or in scratch, then out, with the bias).
+// - Input gradient: per chunk, dcol = weight^T * dout by GEMM, then col2im.
 // - Weight gradient: dweight_g += sum over images of dout_n,g * col_n,g^T, by the dot-product
 //   kernel of gemm_dot.h, which reads dout and the im2col matrices in place (both run along
-//   OH*OW) and accumulates over a chunk of images in registers. Chunks bound the workspace and
-//   go to threads; their partial sums are added in a fixed order.
+//   OH*OW) and accumulates over a chunk of images in registers; the partial sums of the
+//   chunks are added in a fixed order.
+// - Threads: when there are at least as many chunks as threads (and an image's col matrix is
+//   not huge), chunks go to the threads, each with its own workspace and a single-threaded
+//   GEMM; otherwise each chunk's GEMM is split.
 //
-// Results do not depend on the thread count: each image and chunk is computed the same way
-// whichever thread runs it, and GEMM itself splits M/N only.
+// Chunks depend on the shape only, each chunk is computed the same way whichever thread runs
+// it, and GEMM splits M/N only, so results do not depend on the thread count.
 #include "conv.h"
 
 #include <algorithm>
@@ -24,10 +27,9 @@
 namespace neurite {
 namespace {
 
-// Largest im2col matrix (floats) per thread for which the batch is split over the threads
-// (each with its own workspace) rather than each image's GEMM: whole images per thread need no
-// synchronization and keep each core's cache to itself (2 threads on the CIFAR CNN's 32x32
-// layers ran no faster than one with the GEMM split).
+// Largest im2col matrix (floats) per thread for which chunks of images are split over the
+// threads (each with its own workspace) rather than each chunk's GEMM: whole images per thread
+// need no synchronization and keep each core's cache to itself.
 constexpr int64_t kSplitBatchColFloats = int64_t{1} << 22;
 // im2col matrices of the weight gradient: at most this many floats per chunk of images, and
 // at least kWeightChunks chunks when the batch allows, so that chunks can go to threads.
