@@ -1,6 +1,8 @@
 // Binding for the LSTM cell: unwrap, check, call.
 #include "../kernels/lstm.h"
 
+#include <string>
+
 #include "args.h"
 #include "cell_args.h"
 #include "families.h"
@@ -78,11 +80,110 @@ Napi::Value LstmCellBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// T (argument 0), B and H (1, 2) of a sequence kernel, with the same limits as cell_dims.
+struct SeqDims {
+  int64_t T;
+  CellDims d;
+};
+
+SeqDims seq_dims(const Args& args) {
+  const int64_t T = args.dim(0, "T", 0);
+  const int64_t B = args.dim(1, "B", 1);
+  const int64_t H = args.dim(2, "H", 1);
+  if (mul_sat(mul_sat(4, H), H) > (int64_t{1} << 40) ||
+      mul_sat(mul_sat(mul_sat(4, H), B), T + 1) > (int64_t{1} << 40)) {
+    args.range_error("T=" + std::to_string(T) + ", B=" + std::to_string(B) + ", H=" +
+                     std::to_string(H) + " is too large");
+  }
+  return {T, {B, H}};
+}
+
+// A sequence mask: an empty Float32Array (every step real) or at least T * B values.
+const float* seq_mask(const Args& args, size_t i, int64_t T, int64_t B) {
+  Napi::Float32Array mask = args.f32(i, "mask");
+  const int64_t have = static_cast<int64_t>(mask.ElementLength());
+  if (have == 0) return nullptr;
+  if (have < T * B) {
+    args.range_error("mask has " + std::to_string(have) +
+                     " elements, needs 0 (no mask) or at least T*B (" + std::to_string(T * B) + ")");
+  }
+  return mask.Data();
+}
+
+// lstmSequenceForward(T, B, H, forgetGate, peephole, reverse, gates, whh, peep, mask, h, c)
+Napi::Value LstmSequenceForward(const Napi::CallbackInfo& info) {
+  Args args(info, "lstmSequenceForward", 12);
+  const SeqDims s = seq_dims(args);
+  const CellDims& d = s.d;
+  const bool forget = args.boolean(3, "forgetGate");
+  const bool peephole = args.boolean(4, "peephole");
+  const bool reverse = args.boolean(5, "reverse");
+  const int64_t G = forget ? 4 : 3;
+  Napi::Float32Array gates = args.f32(6, "gates");
+  Napi::Float32Array whh = args.f32(7, "whh");
+  Napi::Float32Array peep = args.f32(8, "peep");
+  const float* mask = seq_mask(args, 9, s.T, d.B);
+  Napi::Float32Array h = args.f32(10, "h");
+  Napi::Float32Array c = args.f32(11, "c");
+  const std::string why = "T=" + std::to_string(s.T) + ", " + bh_text(d, G);
+  const int64_t slots = mul_sat(s.T + 1, mul_sat(d.B, d.H));
+  args.need(gates, "gates", mul_sat(s.T, mul_sat(G, mul_sat(d.B, d.H))), why);
+  args.need(whh, "whh", mul_sat(G * d.H, d.H), why);
+  if (peephole) args.need(peep, "peep", (G - 1) * d.H, why + ", peephole");
+  args.need(h, "h", slots, why + ", T+1 slots");
+  args.need(c, "c", slots, why + ", T+1 slots");
+  lstm_sequence_forward(args.pool(), s.T, d.B, d.H, forget, peephole, reverse, gates.Data(),
+                        whh.Data(), peep.Data(), mask, h.Data(), c.Data());
+  return info.Env().Undefined();
+}
+
+// lstmSequenceBackward(T, B, H, forgetGate, peephole, reverse, gates, c, whh, peep, mask, dh, dc,
+//                      dgates, dpeep)
+Napi::Value LstmSequenceBackward(const Napi::CallbackInfo& info) {
+  Args args(info, "lstmSequenceBackward", 15);
+  const SeqDims s = seq_dims(args);
+  const CellDims& d = s.d;
+  const bool forget = args.boolean(3, "forgetGate");
+  const bool peephole = args.boolean(4, "peephole");
+  const bool reverse = args.boolean(5, "reverse");
+  const int64_t G = forget ? 4 : 3;
+  Napi::Float32Array gates = args.f32(6, "gates");
+  Napi::Float32Array c = args.f32(7, "c");
+  Napi::Float32Array whh = args.f32(8, "whh");
+  Napi::Float32Array peep = args.f32(9, "peep");
+  const float* mask = seq_mask(args, 10, s.T, d.B);
+  Napi::Float32Array dh = args.f32(11, "dh");
+  Napi::Float32Array dc = args.f32(12, "dc");
+  Napi::Float32Array dgates = args.f32(13, "dgates");
+  Napi::Float32Array dpeep = args.f32(14, "dpeep");
+  const std::string why = "T=" + std::to_string(s.T) + ", " + bh_text(d, G);
+  const int64_t slots = mul_sat(s.T + 1, mul_sat(d.B, d.H));
+  const int64_t ngates = mul_sat(s.T, mul_sat(G, mul_sat(d.B, d.H)));
+  args.need(gates, "gates", ngates, why);
+  args.need(c, "c", slots, why + ", T+1 slots");
+  args.need(whh, "whh", mul_sat(G * d.H, d.H), why);
+  if (peephole) {
+    args.need(peep, "peep", (G - 1) * d.H, why + ", peephole");
+    args.need(dpeep, "dpeep", (G - 1) * d.H, why + ", peephole");
+  }
+  args.need(dh, "dh", slots, why + ", T+1 slots");
+  args.need(dc, "dc", slots, why + ", T+1 slots");
+  args.need(dgates, "dgates", ngates, why);
+  lstm_sequence_backward(args.pool(), s.T, d.B, d.H, forget, peephole, reverse, gates.Data(),
+                         c.Data(), whh.Data(), peep.Data(), mask, dh.Data(), dc.Data(),
+                         dgates.Data(), dpeep.Data());
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void register_lstm(Napi::Env env, Napi::Object exports) {
   exports.Set("lstmCellForward", Napi::Function::New(env, LstmCellForward, "lstmCellForward"));
   exports.Set("lstmCellBackward", Napi::Function::New(env, LstmCellBackward, "lstmCellBackward"));
+  exports.Set("lstmSequenceForward",
+              Napi::Function::New(env, LstmSequenceForward, "lstmSequenceForward"));
+  exports.Set("lstmSequenceBackward",
+              Napi::Function::New(env, LstmSequenceBackward, "lstmSequenceBackward"));
 }
 
 }  // namespace neurite

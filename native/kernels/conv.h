@@ -22,12 +22,12 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
                     int64_t groups, const float* x, const float* weight, const float* bias,
                     float* out) noexcept;
 
-// dx += conv2d input gradient: per image, dcol = weight^T * dout, then col2im.
+// dx += conv2d input gradient: per chunk of images, dcol = weight^T * dout, then col2im.
 void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t OC,
                            int64_t groups, const float* dout, const float* weight,
                            float* dx) noexcept;
 
-// dweight += dout * col^T, with the batch folded into the GEMM's K dimension.
+// dweight += sum over images of dout_n * col_n^T (dot-product tiles, gemm_dot.h).
 void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t OC,
                             int64_t groups, const float* x, const float* dout,
                             float* dweight) noexcept;

@@ -8,8 +8,36 @@
 #include <cmath>
 #include <cstdint>
 
+#include "../common/cpu.h"
 #include "../common/thread_pool.h"
 #include "gemm.h"
+
+// Row loops run through for_rows are compiled three times on x86-64 with GCC or Clang: for the
+// baseline ISA, with target("avx2") and with target("avx512f") (function attributes, so the
+// build needs no per-file flags), and each call takes the clone of the active ISA
+// (common/cpu.h), as GEMM does. The row functions and everything they call must be inlined
+// into the clone (NEURITE_GATE_INLINE), or they stay baseline code. Contraction of a multiply
+// and an add into an FMA is off in the clones, so every ISA computes the same bits.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NEURITE_GATE_CLONES 1
+#else
+#define NEURITE_GATE_CLONES 0
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define NEURITE_GATE_ALWAYS __attribute__((always_inline))
+#else
+#define NEURITE_GATE_ALWAYS
+#endif
+#define NEURITE_GATE_INLINE NEURITE_GATE_ALWAYS inline
+
+#if defined(__clang__)
+#define NEURITE_GATE_NO_CONTRACT
+#elif defined(__GNUC__)
+#define NEURITE_GATE_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
+#else
+#define NEURITE_GATE_NO_CONTRACT
+#endif
 
 namespace neurite::gates {
 
@@ -25,14 +53,14 @@ namespace neurite::gates {
 // vectorize the loop.
 
 // cond ? a : b, computed without a branch.
-inline float blend(bool cond, float a, float b) {
+NEURITE_GATE_INLINE float blend(bool cond, float a, float b) {
   const int32_t m = -static_cast<int32_t>(cond);
   return std::bit_cast<float>((std::bit_cast<int32_t>(a) & m) | (std::bit_cast<int32_t>(b) & ~m));
 }
 
 // exp(x): x = k ln2 + r with |r| <= ln2/2 (Cody-Waite, two-part ln2), a degree-7 polynomial for
 // exp(r) (Cephes expf coefficients), then 2^k put straight into the exponent bits.
-inline float fast_exp(float x) {
+NEURITE_GATE_INLINE float fast_exp(float x) {
   x = blend(x < -87.0f, -87.0f, x);
   x = blend(x > 88.0f, 88.0f, x);
   // Adding 1.5 * 2^23 rounds to the nearest integer (the default rounding mode).
@@ -51,11 +79,11 @@ inline float fast_exp(float x) {
   return std::bit_cast<float>(std::bit_cast<int32_t>(y) + n * (1 << 23));
 }
 
-inline float sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
+NEURITE_GATE_INLINE float sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
 
 // tanh: an odd polynomial near 0 (Cephes tanhf, |x| < 0.625), where (1 - e) / (1 + e) would
 // lose relative precision, and (1 - e) / (1 + e) with e = exp(-2|x|) elsewhere.
-inline float tanh(float x) {
+NEURITE_GATE_INLINE float tanh(float x) {
   const float a = std::fabs(x);
   const float z = x * x;
   float p = -5.70498872745e-3f;
@@ -80,14 +108,51 @@ inline void gemm_block(ThreadPool& pool, bool trans_w, int64_t rows, int64_t n, 
 }
 
 // True when row b takes a real step (no mask, or a non-zero mask value).
-inline bool live(const float* mask, int64_t b) { return mask == nullptr || mask[b] != 0.0f; }
+NEURITE_GATE_INLINE bool live(const float* mask, int64_t b) { return mask == nullptr || mask[b] != 0.0f; }
+
+namespace detail {
+
+template <typename Fn>
+NEURITE_GATE_NO_CONTRACT void rows_generic(const Fn& fn, int64_t b0, int64_t b1) {
+  fn(b0, b1);
+}
+
+#if NEURITE_GATE_CLONES
+template <typename Fn>
+__attribute__((target("avx2"))) NEURITE_GATE_NO_CONTRACT void rows_avx2(const Fn& fn, int64_t b0,
+                                                                        int64_t b1) {
+  fn(b0, b1);
+}
+
+template <typename Fn>
+__attribute__((target("avx512f"))) NEURITE_GATE_NO_CONTRACT void rows_avx512(const Fn& fn,
+                                                                            int64_t b0, int64_t b1) {
+  fn(b0, b1);
+}
+#endif
+
+}  // namespace detail
+
+// fn(b0, b1) on the calling thread, in the clone for the active ISA. fn must be a lambda marked
+// NEURITE_GATE_ALWAYS (after its parameter list) whose callees are NEURITE_GATE_INLINE.
+template <typename Fn>
+inline void simd_rows(const Fn& fn, int64_t b0, int64_t b1) {
+#if NEURITE_GATE_CLONES
+  switch (active_isa()) {
+    case Isa::avx512: return detail::rows_avx512(fn, b0, b1);
+    case Isa::avx2: return detail::rows_avx2(fn, b0, b1);
+    default: break;
+  }
+#endif
+  detail::rows_generic(fn, b0, b1);
+}
 
 // Runs fn(b0, b1) over batch rows [0, B), split across the pool when the work is large enough
-// to pay for the hand-off.
+// to pay for the hand-off, each chunk in the clone for the active ISA (see simd_rows).
 template <typename Fn>
-inline void for_rows(ThreadPool& pool, int64_t B, int64_t H, Fn&& fn) {
+inline void for_rows(ThreadPool& pool, int64_t B, int64_t H, const Fn& fn) {
   const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(H, 1));
-  pool.parallel_for(B, grain, [&](int64_t b0, int64_t b1) { fn(b0, b1); });
+  pool.parallel_for(B, grain, [&](int64_t b0, int64_t b1) { simd_rows(fn, b0, b1); });
 }
 
 }  // namespace neurite::gates

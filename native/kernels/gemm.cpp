@@ -408,7 +408,131 @@ void gemm(ThreadPool* pool, const Problem& pr) {
   });
 }
 
+// The packed op(B) (see gemm.h): KC-row blocks one after another, block pc holding its
+// round_up(N, NR) columns as NR-wide micro-panels of kc rows (pack_b's layout), so the panel
+// for columns [q, q + NR) of block pc starts at pc * round_up(N, NR) + q * kc.
+const float* packed_panel(const float* packed, int64_t pc, int64_t q, int64_t kc, int64_t n_pad) {
+  return packed + pc * n_pad + q * kc;
+}
+
+// C[m0:m1, n0:n1] from a packed op(B), on the calling thread; n0 is a multiple of NR. The loops
+// of gemm_block with the B packing gone: each C element gets the same micro-kernel calls on
+// the same panel values, block by block in K, as in gemm_block and gemm_block_thin.
+void gemm_block_packed(const Dispatch& d, const Problem& pr, const float* packed, int64_t m0,
+                       int64_t m1, int64_t n0, int64_t n1) {
+  const int MR = d.blk.mr, NR = d.blk.nr;
+  const int64_t MC = d.blk.mc, KC = d.blk.kc;
+  const int64_t n_pad = round_up(pr.N, NR);
+  float* Ap = t_pack_a.get(static_cast<size_t>(std::min(MC, round_up(m1 - m0, MR)) *
+                                               std::min(KC, pr.K)));
+  for (int64_t pc = 0; pc < pr.K; pc += KC) {  // 4-th loop around micro-kernel
+    const int64_t kc = std::min(KC, pr.K - pc);
+    const float beta = pc == 0 ? pr.beta : 1.0f;
+    for (int64_t ic = m0; ic < m1; ic += MC) {  // 3-rd loop around micro-kernel
+      const int64_t mc = std::min(MC, m1 - ic);
+      pack_a(pr, ic, pc, mc, kc, MR, Ap);
+      for (int64_t jr = n0; jr < n1; jr += NR) {  // 2-nd loop around micro-kernel
+        const int n = static_cast<int>(std::min<int64_t>(NR, n1 - jr));
+        const float* b = packed_panel(packed, pc, jr, kc, n_pad);
+        float* c = pr.C + ic * pr.ldc + jr;
+        for (int64_t ir = 0; ir < mc; ir += MR) {  // 1-th loop around micro-kernel
+          const int m = static_cast<int>(std::min<int64_t>(MR, mc - ir));
+          d.kernel(kc, Ap + ir * kc, b, c + ir * pr.ldc, pr.ldc, m, n, beta);
+        }
+      }
+    }
+  }
+}
+
+// C := beta * C, as gemm_small_rows computes it with an empty K loop.
+void scale_rows(const Problem& pr, int64_t m0, int64_t m1) {
+  Problem p = pr;
+  p.K = 0;
+  gemm_small_rows(p, m0, m1);
+}
+
+// sgemm_packed_b with up to pool->size() tasks (nullptr: the calling thread only), split as
+// gemm() splits.
+void gemm_packed(ThreadPool* pool, const Problem& pr, const float* packed) {
+  const int64_t M = pr.M, N = pr.N, K = pr.K;
+  if (M <= 0 || N <= 0) return;
+  if (K == 0 || pr.alpha == 0.0f) {
+    scale_rows(pr, 0, M);
+    return;
+  }
+  const Dispatch d = dispatch_for(active_isa());
+  int threads = pool ? pool->size() : 1;
+  threads = static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, M * N * K / kMinWorkPerThread)));
+  if (threads <= 1) {
+    gemm_block_packed(d, pr, packed, 0, M, 0, N);
+    return;
+  }
+  const int64_t tiles_m = (M + d.blk.mr - 1) / d.blk.mr;
+  const int64_t tiles_n = (N + d.blk.nr - 1) / d.blk.nr;
+  // The packed B is shared, so only A is packed redundantly by a column split.
+  const bool split_n = tiles_n >= threads || tiles_n >= tiles_m;
+  const int64_t tiles = split_n ? tiles_n : tiles_m;
+  const int tasks = static_cast<int>(std::min<int64_t>(threads, tiles));
+  const int64_t unit = split_n ? d.blk.nr : d.blk.mr;
+  const int64_t extent = split_n ? N : M;
+  pool->run(tasks, [&](int t) {
+    const int64_t begin = std::min(extent, tiles * t / tasks * unit);
+    const int64_t end = std::min(extent, tiles * (t + 1) / tasks * unit);
+    if (begin >= end) return;
+    if (split_n) {
+      gemm_block_packed(d, pr, packed, 0, M, begin, end);
+    } else {
+      gemm_block_packed(d, pr, packed, begin, end, 0, N);
+    }
+  });
+}
+
 }  // namespace
+
+PackedBLayout sgemm_packed_b_layout() noexcept {
+  const GemmBlocking& blk = dispatch_for(active_isa()).blk;
+  return {blk.kc, blk.nr};
+}
+
+int64_t sgemm_packed_b_size(int64_t K, int64_t N) noexcept {
+  const GemmBlocking& blk = dispatch_for(active_isa()).blk;
+  return std::max<int64_t>(K, 0) * round_up(std::max<int64_t>(N, 0), blk.nr);
+}
+
+void sgemm_pack_b(ThreadPool& pool, bool trans_b, int64_t K, int64_t N, const float* B,
+                  int64_t ldb, float* packed) noexcept {
+  if (K <= 0 || N <= 0) return;
+  const GemmBlocking blk = dispatch_for(active_isa()).blk;
+  const int NR = blk.nr;
+  const int64_t KC = blk.kc, n_pad = round_up(N, NR);
+  Problem pr{false, trans_b, 0, N, K, 1.0f, nullptr, 0, B, ldb, 0.0f, nullptr, 0};
+  const int64_t panels = n_pad / NR;
+  // Whole panels per task; each panel is packed by one thread, so the layout is the same.
+  const int64_t grain = std::max<int64_t>(1, (int64_t{1} << 16) / std::max<int64_t>(NR * K, 1));
+  pool.parallel_for(panels, grain, [&](int64_t q0, int64_t q1) {
+    const int64_t j0 = q0 * NR, j1 = std::min(N, q1 * NR);
+    for (int64_t pc = 0; pc < K; pc += KC) {
+      const int64_t kc = std::min(KC, K - pc);
+      pack_b(pr, pc, j0, kc, j1 - j0, NR, packed + pc * n_pad + j0 * kc);
+    }
+  });
+}
+
+void sgemm_packed_b(ThreadPool& pool, bool trans_a, int64_t M, int64_t N, int64_t K, float alpha,
+                    const float* A, int64_t lda, const float* packed, float beta, float* C,
+                    int64_t ldc) noexcept {
+  gemm_packed(&pool, {trans_a, false, M, N, K, alpha, A, lda, nullptr, 0, beta, C, ldc}, packed);
+}
+
+void sgemm_packed_b_serial(bool trans_a, int64_t M, int64_t N, int64_t K, float alpha,
+                           const float* A, int64_t lda, const float* packed, float beta, float* C,
+                           int64_t ldc) noexcept {
+  gemm_packed(nullptr, {trans_a, false, M, N, K, alpha, A, lda, nullptr, 0, beta, C, ldc}, packed);
+}
+
+bool sgemm_packs(int64_t M, int64_t N, int64_t K) noexcept {
+  return M > 0 && N > 0 && K > 0 && !is_small(M, N, K);
+}
 
 void sgemm(ThreadPool& pool, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
            float alpha, const float* A, int64_t lda, const float* B, int64_t ldb, float beta,

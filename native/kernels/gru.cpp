@@ -18,7 +18,7 @@ namespace {
 
 // r, z from their pre-activations (+ b_hr, b_hz); aux = W_hn h + b_hn (after) or r * h (before).
 template <bool kAfter>
-void gates_rz_row(int64_t H, float* __restrict gr_, float* __restrict gz, const float* __restrict br,
+NEURITE_GATE_INLINE void gates_rz_row(int64_t H, float* __restrict gr_, float* __restrict gz, const float* __restrict br,
                   const float* __restrict bz, const float* __restrict bn, const float* __restrict hp,
                   float* __restrict ar) {
   for (int64_t j = 0; j < H; ++j) {
@@ -30,7 +30,7 @@ void gates_rz_row(int64_t H, float* __restrict gr_, float* __restrict gz, const 
 }
 
 template <bool kAfter>
-void gate_n_row(int64_t H, const float* __restrict gr_, const float* __restrict gz,
+NEURITE_GATE_INLINE void gate_n_row(int64_t H, const float* __restrict gr_, const float* __restrict gz,
                 float* __restrict gn, const float* __restrict bn, const float* __restrict ar,
                 const float* __restrict hp, float* __restrict hr) {
   for (int64_t j = 0; j < H; ++j) {
@@ -42,7 +42,7 @@ void gate_n_row(int64_t H, const float* __restrict gr_, const float* __restrict 
 }
 
 template <bool kAfter>
-void backward_row(int64_t H, const float* __restrict gr_, const float* __restrict gz,
+NEURITE_GATE_INLINE void backward_row(int64_t H, const float* __restrict gr_, const float* __restrict gz,
                   const float* __restrict gn, const float* __restrict ar,
                   const float* __restrict hp, const float* __restrict d, float* __restrict dgr,
                   float* __restrict dgz, float* __restrict dgn, float* __restrict dar,
@@ -65,7 +65,7 @@ void backward_row(int64_t H, const float* __restrict gr_, const float* __restric
 }
 
 // Reset before: r's gradient and the direct path through r * h, from daux = d(r * h).
-void reset_before_row(int64_t H, const float* __restrict gr_, const float* __restrict hp,
+NEURITE_GATE_INLINE void reset_before_row(int64_t H, const float* __restrict gr_, const float* __restrict hp,
                       const float* __restrict dar, float* __restrict dgr, float* __restrict dhp) {
   for (int64_t j = 0; j < H; ++j) {
     const float r = gr_[j];
@@ -82,7 +82,7 @@ void forward_impl(ThreadPool& pool, int64_t B, int64_t H, float* g, const float*
   // r and z see W_h{r,z} h_{t-1} in both conventions: one GEMM onto their input projection.
   gemm_block(pool, true, B, 2 * H, H, hprev, H, whh, H, 1.0f, g, GH);
   if (kAfter) gemm_block(pool, true, B, H, H, hprev, H, whn, H, 0.0f, aux, H);
-  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
     for (int64_t b = b0; b < b1; ++b) {
       float* gr = g + b * GH;
       gates_rz_row<kAfter>(H, gr, gr + H, bhh, bhh + H, bhh + 2 * H, hprev + b * H, aux + b * H);
@@ -90,7 +90,7 @@ void forward_impl(ThreadPool& pool, int64_t B, int64_t H, float* g, const float*
   });
   // Reset before: the n gate sees W_hn (r * h_{t-1}), a second GEMM once r is known.
   if (!kAfter) gemm_block(pool, true, B, H, H, aux, H, whn, H, 1.0f, g + 2 * H, GH);
-  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
     for (int64_t b = b0; b < b1; ++b) {
       float* gr = g + b * GH;
       gate_n_row<kAfter>(H, gr, gr + H, gr + 2 * H, bhh + 2 * H, aux + b * H, hprev + b * H,
@@ -106,7 +106,7 @@ void backward_impl(ThreadPool& pool, int64_t B, int64_t H, const float* g, const
                    float* dg, float* daux, float* dhprev) {
   const int64_t GH = 3 * H;
   const float* whn = whh + 2 * H * H;
-  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
     for (int64_t b = b0; b < b1; ++b) {
       float* dgr = dg + b * GH;
       if (!live(mask, b)) {  // padded step: dh passes straight to h_{t-1}
@@ -125,7 +125,7 @@ void backward_impl(ThreadPool& pool, int64_t B, int64_t H, const float* g, const
   } else {
     // d(r * h) = da_n W_hn (zero on padded rows, whose da_n is zero).
     gemm_block(pool, false, B, H, H, dg + 2 * H, GH, whn, H, 0.0f, daux, H);
-    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
       for (int64_t b = b0; b < b1; ++b) {
         if (!live(mask, b)) continue;
         reset_before_row(H, g + b * GH, hprev + b * H, daux + b * H, dg + b * GH, dhprev + b * H);

@@ -3,8 +3,11 @@
 #include "lstm.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "gates.h"
+#include "gemm.h"
+#include "workspace.h"
 
 namespace neurite {
 
@@ -12,6 +15,7 @@ using gates::for_rows;
 using gates::gemm_block;
 using gates::live;
 using gates::sigmoid;
+using gates::simd_rows;
 
 namespace {
 
@@ -25,7 +29,7 @@ struct Layout {
 // offsets the compiler needs more run-time overlap checks than it is willing to emit and leaves
 // the loop scalar. The blocks never overlap, nor do the state slots.
 template <bool kForget, bool kPeep>
-void forward_row(int64_t H, float* __restrict gi, float* __restrict gf, float* __restrict gg_,
+NEURITE_GATE_INLINE void forward_row(int64_t H, float* __restrict gi, float* __restrict gf, float* __restrict gg_,
                  float* __restrict go, const float* __restrict cp, const float* __restrict peep,
                  float* __restrict cr, float* __restrict hr) {
   const float* pi = peep;
@@ -47,7 +51,7 @@ void forward_row(int64_t H, float* __restrict gi, float* __restrict gf, float* _
 }
 
 template <bool kForget, bool kPeep>
-void backward_row(int64_t H, const float* __restrict gi, const float* __restrict gf,
+NEURITE_GATE_INLINE void backward_row(int64_t H, const float* __restrict gi, const float* __restrict gf,
                   const float* __restrict gg_, const float* __restrict go,
                   const float* __restrict cp, const float* __restrict cr,
                   const float* __restrict peep, const float* __restrict dhr,
@@ -75,7 +79,7 @@ void backward_row(int64_t H, const float* __restrict gi, const float* __restrict
 }
 
 template <bool kForget, bool kPeep>
-void forward_rows(int64_t b0, int64_t b1, int64_t H, float* g, const float* hprev,
+NEURITE_GATE_INLINE void forward_rows(int64_t b0, int64_t b1, int64_t H, float* g, const float* hprev,
                   const float* cprev, const float* peep, const float* mask, float* h, float* c) {
   const int64_t GH = Layout<kForget>::G * H;
   for (int64_t b = b0; b < b1; ++b) {
@@ -91,7 +95,7 @@ void forward_rows(int64_t b0, int64_t b1, int64_t H, float* g, const float* hpre
 }
 
 template <bool kForget, bool kPeep>
-void backward_rows(int64_t b0, int64_t b1, int64_t H, const float* g, const float* cprev,
+NEURITE_GATE_INLINE void backward_rows(int64_t b0, int64_t b1, int64_t H, const float* g, const float* cprev,
                    const float* c, const float* peep, const float* mask, const float* dh,
                    const float* dc, float* dg, float* dhprev, float* dcprev) {
   const int64_t GH = Layout<kForget>::G * H;
@@ -110,6 +114,23 @@ void backward_rows(int64_t b0, int64_t b1, int64_t H, const float* g, const floa
     backward_row<kForget, kPeep>(H, gr, kForget ? gr + H : nullptr, gr + og, gr + oo, cprev + b * H,
                                  c + b * H, peep, dh + b * H, dc + b * H, dgr,
                                  kForget ? dgr + H : nullptr, dgr + og, dgr + oo, dcprev + b * H);
+  }
+}
+
+// dpeep[j] (and [H + j], [po + j]) += the step's sum over rows b = 0..B-1 in order, j0 <= j < j1.
+void peephole_grad(int64_t j0, int64_t j1, int64_t B, int64_t H, bool forget_gate, const float* dg,
+                   const float* cprev, const float* c, float* dpeep) {
+  const int64_t G = forget_gate ? 4 : 3;
+  const int64_t GH = G * H, of = H, oo = (G - 1) * H, po = (G - 2) * H;
+  for (int64_t b = 0; b < B; ++b) {
+    const float* dgr = dg + b * GH;
+    const float* cp = cprev + b * H;
+    const float* cr = c + b * H;
+    for (int64_t j = j0; j < j1; ++j) {
+      dpeep[j] += dgr[j] * cp[j];
+      if (forget_gate) dpeep[H + j] += dgr[of + j] * cp[j];
+      dpeep[po + j] += dgr[oo + j] * cr[j];
+    }
   }
 }
 
@@ -134,7 +155,7 @@ void lstm_cell_forward(ThreadPool& pool, int64_t B, int64_t H, bool forget_gate,
   // The recurrent product lands on the input projection: gates += h_{t-1} W_hh^T.
   gemm_block(pool, true, B, GH, H, hprev, H, whh, H, 1.0f, g, GH);
   dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
-    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
       forward_rows<kF, kP>(b0, b1, H, g, hprev, cprev, peep, mask, h, c);
     });
   });
@@ -144,11 +165,9 @@ void lstm_cell_backward(ThreadPool& pool, int64_t B, int64_t H, bool forget_gate
                         const float* g, const float* cprev, const float* c, const float* whh,
                         const float* peep, const float* mask, const float* dh, const float* dc,
                         float* dg, float* dhprev, float* dcprev, float* dpeep) noexcept {
-  const int64_t G = forget_gate ? 4 : 3;
-  const int64_t GH = G * H;
-  const int64_t of = H, oo = (G - 1) * H, po = (G - 2) * H;
+  const int64_t GH = (forget_gate ? 4 : 3) * H;
   dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
-    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+    for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
       backward_rows<kF, kP>(b0, b1, H, g, cprev, c, peep, mask, dh, dc, dg, dhprev, dcprev);
     });
   });
@@ -157,19 +176,137 @@ void lstm_cell_backward(ThreadPool& pool, int64_t B, int64_t H, bool forget_gate
     // columns (not the rows) across threads. Padded rows have dgates = 0 and add nothing.
     pool.parallel_for(H, std::max<int64_t>(1, 4096 / std::max<int64_t>(B, 1)),
                       [&](int64_t j0, int64_t j1) {
-      for (int64_t b = 0; b < B; ++b) {
-        const float* dgr = dg + b * GH;
-        const float* cp = cprev + b * H;
-        const float* cr = c + b * H;
-        for (int64_t j = j0; j < j1; ++j) {
-          dpeep[j] += dgr[j] * cp[j];
-          if (forget_gate) dpeep[H + j] += dgr[of + j] * cp[j];
-          dpeep[po + j] += dgr[oo + j] * cr[j];
-        }
-      }
+      peephole_grad(j0, j1, B, H, forget_gate, dg, cprev, c, dpeep);
     });
   }
   gemm_block(pool, false, B, H, GH, dg, GH, whh, H, 1.0f, dhprev, H);
+}
+
+namespace {
+
+// Step k of a sequence walked forward (or in reverse): the time step and its state slots.
+struct SeqStep {
+  int64_t t, prev, cur;
+};
+
+SeqStep seq_step(int64_t T, bool reverse, int64_t k) {
+  const int64_t t = reverse ? T - 1 - k : k;
+  return {t, reverse ? t + 1 : t, reverse ? t : t + 1};
+}
+
+// Threads for a whole sequence split by batch rows: rows never interact, so each thread runs
+// every step on its own rows with no synchronization between steps.
+int sequence_tasks(const ThreadPool& pool, int64_t T, int64_t B, int64_t per_row_step) {
+  const int64_t work = T * B * per_row_step;
+  const int64_t by_work = std::max<int64_t>(1, work / (int64_t{1} << 20));
+  return static_cast<int>(std::min<int64_t>({pool.size(), B, by_work}));
+}
+
+// op(W) packed for sgemm_packed_b into the calling thread's workspace slot 3, 64-byte aligned.
+float* pack_weight(ThreadPool& pool, bool trans, int64_t K, int64_t N, const float* w, int64_t ldw) {
+  float* raw = workspace(3, sgemm_packed_b_size(K, N) + 16);
+  const auto addr = reinterpret_cast<uintptr_t>(raw);
+  float* packed = reinterpret_cast<float*>((addr + 63) & ~static_cast<uintptr_t>(63));
+  sgemm_pack_b(pool, trans, K, N, w, ldw, packed);
+  return packed;
+}
+
+}  // namespace
+
+void lstm_sequence_forward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bool forget_gate,
+                           bool peephole, bool reverse, float* g, const float* whh,
+                           const float* peep, const float* mask, float* h, float* c) noexcept {
+  if (T <= 0 || B <= 0) return;
+  const int64_t GH = (forget_gate ? 4 : 3) * H, BH = B * H;
+  if (!sgemm_packs(B, GH, H)) {
+    // Too small to pack: step by step (the same results; sgemm takes its direct path).
+    for (int64_t k = 0; k < T; ++k) {
+      const SeqStep s = seq_step(T, reverse, k);
+      lstm_cell_forward(pool, B, H, forget_gate, peephole, g + s.t * B * GH, h + s.prev * BH,
+                        c + s.prev * BH, whh, peep, mask ? mask + s.t * B : nullptr,
+                        h + s.cur * BH, c + s.cur * BH);
+    }
+    return;
+  }
+  const float* packed = pack_weight(pool, true, H, GH, whh, H);
+  const int tasks = sequence_tasks(pool, T, B, GH * H);
+  dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
+    pool.run(tasks, [&](int task) {
+      const int64_t b0 = B * task / tasks, b1 = B * (task + 1) / tasks;
+      if (b0 >= b1) return;
+      for (int64_t k = 0; k < T; ++k) {
+        const SeqStep s = seq_step(T, reverse, k);
+        float* gt = g + s.t * B * GH;
+        const float* hp = h + s.prev * BH;
+        const float* cp = c + s.prev * BH;
+        float* hc = h + s.cur * BH;
+        float* cc = c + s.cur * BH;
+        const float* m = mask ? mask + s.t * B : nullptr;
+        // gates += h_{t-1} W_hh^T on this thread's rows, then the gate math on them.
+        sgemm_packed_b_serial(false, b1 - b0, GH, H, 1.0f, hp + b0 * H, H, packed, 1.0f,
+                              gt + b0 * GH, GH);
+        simd_rows([&](int64_t r0, int64_t r1) NEURITE_GATE_ALWAYS {
+          forward_rows<kF, kP>(r0, r1, H, gt, hp, cp, peep, m, hc, cc);
+        }, b0, b1);
+      }
+    });
+  });
+}
+
+void lstm_sequence_backward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bool forget_gate,
+                            bool peephole, bool reverse, const float* g, const float* c,
+                            const float* whh, const float* peep, const float* mask, float* dh,
+                            float* dc, float* dg, float* dpeep) noexcept {
+  if (T <= 0 || B <= 0) return;
+  const int64_t GH = (forget_gate ? 4 : 3) * H, BH = B * H;
+  if (!sgemm_packs(B, GH, H) || !sgemm_packs(B, H, GH)) {
+    for (int64_t k = T - 1; k >= 0; --k) {
+      const SeqStep s = seq_step(T, reverse, k);
+      lstm_cell_backward(pool, B, H, forget_gate, peephole, g + s.t * B * GH, c + s.prev * BH,
+                         c + s.cur * BH, whh, peep, mask ? mask + s.t * B : nullptr,
+                         dh + s.cur * BH, dc + s.cur * BH, dg + s.t * B * GH, dh + s.prev * BH,
+                         dc + s.prev * BH, dpeep);
+    }
+    return;
+  }
+  const float* packed = pack_weight(pool, false, GH, H, whh, H);
+  const int tasks = sequence_tasks(pool, T, B, GH * H);
+  dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
+    pool.run(tasks, [&](int task) {
+      const int64_t b0 = B * task / tasks, b1 = B * (task + 1) / tasks;
+      if (b0 >= b1) return;
+      for (int64_t k = T - 1; k >= 0; --k) {
+        const SeqStep s = seq_step(T, reverse, k);
+        const float* gt = g + s.t * B * GH;
+        float* dgt = dg + s.t * B * GH;
+        const float* cp = c + s.prev * BH;
+        const float* cc = c + s.cur * BH;
+        const float* m = mask ? mask + s.t * B : nullptr;
+        float* dhp = dh + s.prev * BH;
+        float* dcp = dc + s.prev * BH;
+        const float* dhc = dh + s.cur * BH;
+        const float* dcc = dc + s.cur * BH;
+        simd_rows([&](int64_t r0, int64_t r1) NEURITE_GATE_ALWAYS {
+          backward_rows<kF, kP>(r0, r1, H, gt, cp, cc, peep, m, dhc, dcc, dgt, dhp, dcp);
+        }, b0, b1);
+        // dh_{t-1} += da W_hh on this thread's rows.
+        sgemm_packed_b_serial(false, b1 - b0, H, GH, 1.0f, dgt + b0 * GH, GH, packed, 1.0f,
+                              dhp + b0 * H, H);
+      }
+    });
+  });
+  if (peephole) {
+    // After the loop, in the order the step-by-step kernel adds them: steps as walked, rows
+    // in order within a step.
+    pool.parallel_for(H, std::max<int64_t>(1, 4096 / std::max<int64_t>(T * B, 1)),
+                      [&](int64_t j0, int64_t j1) {
+      for (int64_t k = T - 1; k >= 0; --k) {
+        const SeqStep s = seq_step(T, reverse, k);
+        peephole_grad(j0, j1, B, H, forget_gate, dg + s.t * B * GH, c + s.prev * BH,
+                      c + s.cur * BH, dpeep);
+      }
+    });
+  }
 }
 
 }  // namespace neurite

@@ -15,7 +15,7 @@ using gates::sigmoid;
 
 namespace {
 
-void gate_f_row(int64_t H, float* __restrict gf, const float* __restrict bf,
+NEURITE_GATE_INLINE void gate_f_row(int64_t H, float* __restrict gf, const float* __restrict bf,
                 const float* __restrict hp, float* __restrict ar) {
   for (int64_t j = 0; j < H; ++j) {
     const float f = sigmoid(gf[j] + bf[j]);
@@ -24,7 +24,7 @@ void gate_f_row(int64_t H, float* __restrict gf, const float* __restrict bf,
   }
 }
 
-void gate_n_row(int64_t H, const float* __restrict gf, float* __restrict gn,
+NEURITE_GATE_INLINE void gate_n_row(int64_t H, const float* __restrict gf, float* __restrict gn,
                 const float* __restrict bn, const float* __restrict hp, float* __restrict hr) {
   for (int64_t j = 0; j < H; ++j) {
     const float f = gf[j];
@@ -34,7 +34,7 @@ void gate_n_row(int64_t H, const float* __restrict gf, float* __restrict gn,
   }
 }
 
-void backward_n_row(int64_t H, const float* __restrict gf, const float* __restrict gn,
+NEURITE_GATE_INLINE void backward_n_row(int64_t H, const float* __restrict gf, const float* __restrict gn,
                     const float* __restrict d, float* __restrict dgn, float* __restrict dhp) {
   for (int64_t j = 0; j < H; ++j) {
     const float f = gf[j], n = gn[j];
@@ -43,7 +43,7 @@ void backward_n_row(int64_t H, const float* __restrict gf, const float* __restri
   }
 }
 
-void backward_f_row(int64_t H, const float* __restrict gf, const float* __restrict gn,
+NEURITE_GATE_INLINE void backward_f_row(int64_t H, const float* __restrict gf, const float* __restrict gn,
                     const float* __restrict hp, const float* __restrict d,
                     const float* __restrict dar, float* __restrict dgf, float* __restrict dhp) {
   for (int64_t j = 0; j < H; ++j) {
@@ -61,11 +61,11 @@ void mgu_cell_forward(ThreadPool& pool, int64_t B, int64_t H, float* g, const fl
                       float* aux) noexcept {
   const int64_t GH = 2 * H;
   gemm_block(pool, true, B, H, H, hprev, H, whh, H, 1.0f, g, GH);
-  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
     for (int64_t b = b0; b < b1; ++b) gate_f_row(H, g + b * GH, bhh, hprev + b * H, aux + b * H);
   });
   gemm_block(pool, true, B, H, H, aux, H, whh + H * H, H, 1.0f, g + H, GH);
-  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
     for (int64_t b = b0; b < b1; ++b) {
       float* gr = g + b * GH;
       gate_n_row(H, gr, gr + H, bhh + H, hprev + b * H, h + b * H);
@@ -78,7 +78,7 @@ void mgu_cell_backward(ThreadPool& pool, int64_t B, int64_t H, const float* g, c
                        const float* whh, const float* mask, const float* dh, float* dg,
                        float* daux, float* dhprev) noexcept {
   const int64_t GH = 2 * H;
-  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
     for (int64_t b = b0; b < b1; ++b) {
       float* dgr = dg + b * GH;
       if (!live(mask, b)) {  // padded step: dh passes straight to h_{t-1}
@@ -92,7 +92,7 @@ void mgu_cell_backward(ThreadPool& pool, int64_t B, int64_t H, const float* g, c
   });
   // d(f * h) = da_n W_hn (zero on padded rows, whose da_n is zero).
   gemm_block(pool, false, B, H, H, dg + H, GH, whh + H * H, H, 0.0f, daux, H);
-  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
     for (int64_t b = b0; b < b1; ++b) {
       if (!live(mask, b)) continue;
       const float* gr = g + b * GH;

@@ -12,7 +12,7 @@ using gates::live;
 void rnn_cell_forward(ThreadPool& pool, int64_t B, int64_t H, RnnActivation act, float* g,
                       const float* hprev, const float* whh, const float* mask, float* h) noexcept {
   gemm_block(pool, true, B, H, H, hprev, H, whh, H, 1.0f, g, H);
-  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
     for (int64_t b = b0; b < b1; ++b) {
       float* gr = g + b * H;
       const float* hp = hprev + b * H;
@@ -31,7 +31,7 @@ void rnn_cell_forward(ThreadPool& pool, int64_t B, int64_t H, RnnActivation act,
 void rnn_cell_backward(ThreadPool& pool, int64_t B, int64_t H, RnnActivation act, const float* g,
                        const float* whh, const float* mask, const float* dh, float* dg,
                        float* dhprev) noexcept {
-  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) {
+  for_rows(pool, B, H, [&](int64_t b0, int64_t b1) NEURITE_GATE_ALWAYS {
     for (int64_t b = b0; b < b1; ++b) {
       const float* y = g + b * H;
       const float* d = dh + b * H;

@@ -238,6 +238,19 @@ export const BINDING_SPECS: BindingSpec[] = [
           f32('dhprev', BH), f32('dcprev', BH), f32('dpeep', peep)],
       },
       {
+        fn: 'lstmSequenceForward',
+        args: [dim('T'), B, H, bool('forgetGate'), bool('peephole'), bool('reverse'), f32('gates', (a) => a.T * G(a) * BH(a)),
+          f32('whh', (a) => G(a) * a.H * a.H), f32('peep', peep), f32OrEmpty('mask', (a) => a.T * a.B),
+          f32('h', (a) => (a.T + 1) * BH(a)), f32('c', (a) => (a.T + 1) * BH(a))],
+      },
+      {
+        fn: 'lstmSequenceBackward',
+        args: [dim('T'), B, H, bool('forgetGate'), bool('peephole'), bool('reverse'), f32('gates', (a) => a.T * G(a) * BH(a)),
+          f32('c', (a) => (a.T + 1) * BH(a)), f32('whh', (a) => G(a) * a.H * a.H), f32('peep', peep),
+          f32OrEmpty('mask', (a) => a.T * a.B), f32('dh', (a) => (a.T + 1) * BH(a)), f32('dc', (a) => (a.T + 1) * BH(a)),
+          f32('dgates', (a) => a.T * G(a) * BH(a)), f32('dpeep', peep)],
+      },
+      {
         fn: 'gruCellForward',
         args: [B, H, bool('resetAfter'), f32('gates', (a) => 3 * BH(a)), f32('hprev', BH), f32('whh', (a) => 3 * a.H * a.H), f32('bhh', (a) => 3 * a.H),
           mask, f32('h', BH), f32('aux', BH)],

@@ -32,9 +32,34 @@ export interface LstmKernels {
     mask: Float32Array, dh: Float32Array, dc: Float32Array, dgates: Float32Array,
     dhprev: Float32Array, dcprev: Float32Array, dpeep: Float32Array,
   ): void;
+  /**
+   * T steps of lstmCellForward over a sequence, as one call (native: W_hh packed once, the
+   * batch rows split across threads for the whole sequence). Step k = 0..T-1 is time t = k
+   * (t = T-1-k when `reverse`); it reads state slot t (t + 1 when reverse) and writes slot
+   * t + 1 (t). gates (T, B, G*H), slice t per step; mask (T, B) or empty; h, c (T + 1, B, H)
+   * state slots, the h0 / c0 slot filled by the caller. Same results as the step kernel.
+   */
+  lstmSequenceForward(
+    T: number, B: number, H: number, forgetGate: boolean, peephole: boolean, reverse: boolean,
+    gates: Float32Array, whh: Float32Array, peep: Float32Array, mask: Float32Array,
+    h: Float32Array, c: Float32Array,
+  ): void;
+  /**
+   * The backward steps of a sequence, last step first: c (T + 1, B, H) the forward's cell-state
+   * slots; dh, dc (T + 1, B, H) on entry the gradients reaching each slot from outside, each step
+   * adding its recurrent part into the slot it read. Writes dgates (T, B, G*H); dpeep accumulates.
+   */
+  lstmSequenceBackward(
+    T: number, B: number, H: number, forgetGate: boolean, peephole: boolean, reverse: boolean,
+    gates: Float32Array, c: Float32Array, whh: Float32Array, peep: Float32Array,
+    mask: Float32Array, dh: Float32Array, dc: Float32Array, dgates: Float32Array,
+    dpeep: Float32Array,
+  ): void;
 }
 
 export const LSTM_KERNELS = {
   lstmCellForward: true,
   lstmCellBackward: true,
+  lstmSequenceForward: true,
+  lstmSequenceBackward: true,
 } as const satisfies Record<keyof LstmKernels, true>;

@@ -24,3 +24,12 @@ export function gemmBlock(
 export function live(mask: Float32Array, b: number): boolean {
   return mask.length === 0 || mask[b] !== 0;
 }
+
+/**
+ * Step k of a sequence kernel: time t = k (T-1-k when reverse), reading state slot prev and
+ * writing slot cur (see LstmKernels.lstmSequenceForward).
+ */
+export function seqStep(T: number, reverse: boolean, k: number): { t: number; prev: number; cur: number } {
+  const t = reverse ? T - 1 - k : k;
+  return { t, prev: reverse ? t + 1 : t, cur: reverse ? t : t + 1 };
+}

@@ -1,6 +1,6 @@
 /** LSTM cell in plain TypeScript, mirroring native/kernels/lstm.cpp (see lstm.md). */
 import type { LstmKernels } from '../interface/lstm';
-import { gemmBlock, live, sigmoid } from './gates';
+import { gemmBlock, live, seqStep, sigmoid } from './gates';
 
 export const lstm: LstmKernels = {
   lstmCellForward(B, H, forgetGate, peephole, gates, hprev, cprev, whh, peep, mask, h, c) {
@@ -80,5 +80,29 @@ export const lstm: LstmKernels = {
       }
     }
     gemmBlock(false, B, H, GH, dgates, 0, GH, whh, 0, H, 1, dhprev, 0, H);
+  },
+
+  lstmSequenceForward(T, B, H, forgetGate, peephole, reverse, gates, whh, peep, mask, h, c) {
+    const GH = (forgetGate ? 4 : 3) * H, BH = B * H;
+    for (let k = 0; k < T; k++) {
+      const { t, prev, cur } = seqStep(T, reverse, k);
+      lstm.lstmCellForward(B, H, forgetGate, peephole, gates.subarray(t * B * GH, (t + 1) * B * GH),
+        h.subarray(prev * BH, (prev + 1) * BH), c.subarray(prev * BH, (prev + 1) * BH), whh, peep,
+        mask.length ? mask.subarray(t * B, (t + 1) * B) : mask,
+        h.subarray(cur * BH, (cur + 1) * BH), c.subarray(cur * BH, (cur + 1) * BH));
+    }
+  },
+
+  lstmSequenceBackward(T, B, H, forgetGate, peephole, reverse, gates, c, whh, peep, mask, dh, dc, dgates, dpeep) {
+    const GH = (forgetGate ? 4 : 3) * H, BH = B * H;
+    for (let k = T - 1; k >= 0; k--) {
+      const { t, prev, cur } = seqStep(T, reverse, k);
+      lstm.lstmCellBackward(B, H, forgetGate, peephole, gates.subarray(t * B * GH, (t + 1) * B * GH),
+        c.subarray(prev * BH, (prev + 1) * BH), c.subarray(cur * BH, (cur + 1) * BH), whh, peep,
+        mask.length ? mask.subarray(t * B, (t + 1) * B) : mask,
+        dh.subarray(cur * BH, (cur + 1) * BH), dc.subarray(cur * BH, (cur + 1) * BH),
+        dgates.subarray(t * B * GH, (t + 1) * B * GH),
+        dh.subarray(prev * BH, (prev + 1) * BH), dc.subarray(prev * BH, (prev + 1) * BH), dpeep);
+    }
   },
 };
