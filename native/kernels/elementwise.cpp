@@ -179,6 +179,12 @@ namespace {
 // thread count).
 constexpr int64_t kSumBlock = 1 << 14;
 
+// Rows per block when many rows of `cols` are summed into one: about 4 kSumBlock elements,
+// so the partial rows add little traffic.
+constexpr int64_t kSumRows(int64_t cols) {
+  return std::max<int64_t>(1, 4 * kSumBlock / std::max<int64_t>(cols, 1));
+}
+
 // Rows of the coalesced unbroadcast: dout is contiguous with shape sh[0..r), dx is reached
 // through strides sx (0 on reduced dims). Walks every dout row (all dims but the last) whose
 // index on dim `split` lies in [lo, hi) (the columns themselves when split == r - 1), in
@@ -286,6 +292,35 @@ void unbroadcast_sum(ThreadPool& pool, const float* dout, const int64_t* shape, 
     double total = 0.0;
     for (int64_t b = 0; b < blocks; ++b) total += partial[b];
     dx[0] += static_cast<float>(total);
+    return;
+  }
+  if (r == 2 && sx[0] == 0 && sx[1] == 1 && sh[0] >= 2 * kSumRows(sh[1])) {
+    // Many rows summed into one (a bias gradient): fixed blocks of rows (the same for any
+    // thread count), each summed into its own partial row, then the partials added into dx
+    // in block order, split over the columns. Splitting the columns of every row instead
+    // would leave each thread reading half-rows, which streams far worse.
+    const int64_t R = sh[0], C = sh[1], rows = kSumRows(C);
+    const int64_t blocks = (R + rows - 1) / rows;
+    std::vector<float> partial(static_cast<size_t>(blocks * C));
+    float* part = partial.data();
+    pool.parallel_for(blocks, 1, [dout, part, R, C, rows](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; ++b) {
+        float* p = part + b * C;
+        const int64_t r0 = b * rows, r1 = std::min(R, r0 + rows);
+        const float* g = dout + r0 * C;
+        for (int64_t j = 0; j < C; ++j) p[j] = g[j];
+        for (int64_t q = r0 + 1; q < r1; ++q) {
+          g = dout + q * C;
+          for (int64_t j = 0; j < C; ++j) p[j] += g[j];
+        }
+      }
+    });
+    pool.parallel_for(C, std::max<int64_t>(1, kParallelGrain / blocks), [dx, part, blocks, C](int64_t j0, int64_t j1) {
+      for (int64_t b = 0; b < blocks; ++b) {
+        const float* p = part + b * C;
+        for (int64_t j = j0; j < j1; ++j) dx[j] += p[j];
+      }
+    });
     return;
   }
   // Split over the outermost kept dim when the kept dims lay dx out densely (row-major, as
