@@ -94,49 +94,59 @@ namespace {
     }                                                                                           \
     return any_nan ? NAN : best;                                                                \
   }                                                                                             \
-  /* y = e^(x - m) (x <= m) and its sum in 16 double lanes (lane j % 16). */                             \
+  /* y = e^(x - m) (x <= m) and its sum: see vec_exp_sum in vec_math.h for the order. */     \
   NEURITE_VEC_NOINLINE double exp_sum(const float* x, float m, float* y, int64_t n,             \
                                       const float* next_x, float* next_y) {                     \
-    Acc16 acc;                                                                                  \
-    const V mv = set1(m);                                                                       \
-    int64_t i = 0;                                                                              \
-    /* A pack of four vectors per step (interleaved exp chains, see vec_math_pack.h), its  \
-       sums taken from the registers in blocks of 16 lanes. */                                \
-    constexpr int kPer16 = 16 / kWidth;                                                         \
+    /* Blocks of 64 elements in packs of four vectors (interleaved exp chains, see          \
+       vec_math_pack.h): each of the 64 lanes adds its element in float, and every 16       \
+       blocks the lanes go into 64 double sums. */                                            \
     constexpr int64_t kStep = pack::kPack * kWidth;                                             \
+    constexpr int kSteps = 64 / kStep;                                                          \
     const pack::V mp = pack::set1(m);                                                           \
-    for (; i + kStep <= n; i += kStep) {                                                        \
+    pack::V acc[kSteps];                                                                        \
+    for (int k = 0; k < kSteps; ++k) acc[k] = pack::set1(0.0f);                                 \
+    double lane[64] = {0};                                                                      \
+    const auto flush = [&]() {                                                                  \
+      float tmp[64];                                                                            \
+      for (int k = 0; k < kSteps; ++k) {                                                        \
+        pack::store(tmp + k * kStep, acc[k]);                                                   \
+        acc[k] = pack::set1(0.0f);                                                              \
+      }                                                                                         \
+      for (int k = 0; k < 64; ++k) lane[k] += tmp[k];                                           \
+    };                                                                                          \
+    int64_t i = 0;                                                                              \
+    int blocks = 0;                                                                             \
+    for (; i + 64 <= n; i += 64) {                                                              \
       if (next_x != nullptr) {                                                                  \
-        for (int64_t b = 0; b < kStep; b += 16) {                                               \
+        for (int64_t b = 0; b < 64; b += 16) {                                                  \
           __builtin_prefetch(next_x + i + b, 0, 2);                                             \
           __builtin_prefetch(next_y + i + b, 1, 2);                                             \
         }                                                                                       \
       }                                                                                         \
-      const pack::V e = pack::exp_nonpositive_v(pack::sub(pack::load(x + i), mp));              \
-      pack::store(y + i, e);                                                                    \
-      for (int b = 0; b < pack::kPack / kPer16; ++b) acc.add16(&e.v[b * kPer16]);               \
-    }                                                                                           \
-    for (; i + 16 <= n; i += 16) {                                                              \
-      V a[kPer16];                                                                              \
-      for (int k = 0; k < kPer16; ++k) {                                                        \
-        a[k] = exp_nonpositive_v(sub(load(x + i + k * kWidth), mv));                                        \
-        store(y + i + k * kWidth, a[k]);                                                        \
+      for (int k = 0; k < kSteps; ++k) {                                                        \
+        const pack::V e = pack::exp_nonpositive_v(pack::sub(pack::load(x + i + k * kStep), mp)); \
+        pack::store(y + i + k * kStep, e);                                                      \
+        acc[k] = pack::add(acc[k], e);                                                          \
       }                                                                                         \
-      acc.add16(a);                                                                             \
+      if (++blocks == 16) {                                                                     \
+        flush();                                                                                \
+        blocks = 0;                                                                             \
+      }                                                                                         \
     }                                                                                           \
-    double lane[16];                                                                            \
-    acc.get(lane);                                                                              \
-    if (i < n) {                                                                                \
-      float buf[16];                                                                            \
-      for (int k = 0; k < 16; ++k) buf[k] = i + k < n ? x[i + k] : m;                           \
-      for (int k = 0; k < 16; k += kWidth) store(buf + k, exp_nonpositive_v(sub(load(buf + k), mv)));       \
-      for (int k = 0; i + k < n; ++k) {                                                         \
-        y[i + k] = buf[k];                                                                      \
-        lane[k] += buf[k];                                                                      \
+    flush();                                                                                    \
+    /* The last n % 64 elements: the same exp through a padded vector, added in double. */      \
+    const V mv = set1(m);                                                                       \
+    for (int64_t k0 = 0; i + k0 < n; k0 += kWidth) {                                            \
+      float buf[kWidth];                                                                        \
+      for (int k = 0; k < kWidth; ++k) buf[k] = i + k0 + k < n ? x[i + k0 + k] : m;             \
+      store(buf, exp_nonpositive_v(sub(load(buf), mv)));                                        \
+      for (int k = 0; k < kWidth && i + k0 + k < n; ++k) {                                      \
+        y[i + k0 + k] = buf[k];                                                                 \
+        lane[k0 + k] += buf[k];                                                                 \
       }                                                                                         \
     }                                                                                           \
     double s = 0.0;                                                                             \
-    for (int k = 0; k < 16; ++k) s += lane[k];                                                  \
+    for (int k = 0; k < 64; ++k) s += lane[k];                                                  \
     return s;                                                                                   \
   }                                                                                             \
   NEURITE_VEC_NOINLINE void scale_(float* y, float s, int64_t n) {                              \
@@ -194,23 +204,6 @@ NEURITE_VEC_FN V mantissa_to_half(V a) {
   return _mm_or_ps(_mm_and_ps(a, bits_const(0x007FFFFFu)), bits_const(0x3F000000u));
 }
 NEURITE_VEC_FN V to_float_int(V a) { return _mm_cvtepi32_ps(_mm_castps_si128(a)); }
-// 16 double lanes: acc[k] holds lanes 2k and 2k + 1.
-struct Acc16 {
-  __m128d acc[8];
-  inline __attribute__((always_inline)) Acc16() {
-    for (int k = 0; k < 8; ++k) acc[k] = _mm_setzero_pd();
-  }
-  inline __attribute__((always_inline)) void add16(const __m128* p) {
-    for (int k = 0; k < 4; ++k) {
-      const __m128 v = p[k];
-      acc[2 * k] = _mm_add_pd(acc[2 * k], _mm_cvtps_pd(v));
-      acc[2 * k + 1] = _mm_add_pd(acc[2 * k + 1], _mm_cvtps_pd(_mm_movehl_ps(v, v)));
-    }
-  }
-  inline __attribute__((always_inline)) void get(double* lane) const {
-    for (int k = 0; k < 8; ++k) _mm_storeu_pd(lane + 2 * k, acc[k]);
-  }
-};
 #include "vec_math_impl.h"
 #include "vec_math_pack.h"
 NEURITE_VEC_LOOPS
@@ -253,23 +246,6 @@ NEURITE_VEC_FN V mantissa_to_half(V a) {
   return _mm256_or_ps(_mm256_and_ps(a, bits_const(0x007FFFFFu)), bits_const(0x3F000000u));
 }
 NEURITE_VEC_FN V to_float_int(V a) { return _mm256_cvtepi32_ps(_mm256_castps_si256(a)); }
-// 16 double lanes: acc[k] holds lanes 4k .. 4k + 3.
-struct Acc16 {
-  __m256d acc[4];
-  inline __attribute__((always_inline)) Acc16() {
-    for (int k = 0; k < 4; ++k) acc[k] = _mm256_setzero_pd();
-  }
-  inline __attribute__((always_inline)) void add16(const __m256* p) {
-    for (int k = 0; k < 2; ++k) {
-      const __m256 v = p[k];
-      acc[2 * k] = _mm256_add_pd(acc[2 * k], _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
-      acc[2 * k + 1] = _mm256_add_pd(acc[2 * k + 1], _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
-    }
-  }
-  inline __attribute__((always_inline)) void get(double* lane) const {
-    for (int k = 0; k < 4; ++k) _mm256_storeu_pd(lane + 4 * k, acc[k]);
-  }
-};
 #include "vec_math_impl.h"
 #include "vec_math_pack.h"
 NEURITE_VEC_LOOPS
@@ -317,20 +293,6 @@ NEURITE_VEC_FN V mantissa_to_half(V a) {
   return or_(and_(a, bits_const(0x007FFFFFu)), bits_const(0x3F000000u));
 }
 NEURITE_VEC_FN V to_float_int(V a) { return _mm512_cvtepi32_ps(I(a)); }
-// 16 double lanes: lo holds lanes 0-7, hi lanes 8-15.
-struct Acc16 {
-  __m512d lo, hi;
-  inline __attribute__((always_inline)) Acc16() : lo(_mm512_setzero_pd()), hi(_mm512_setzero_pd()) {}
-  inline __attribute__((always_inline)) void add16(const __m512* p) {
-    const __m512 v = p[0];
-    lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
-    hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
-  }
-  inline __attribute__((always_inline)) void get(double* lane) const {
-    _mm512_storeu_pd(lane, lo);
-    _mm512_storeu_pd(lane + 8, hi);
-  }
-};
 #include "vec_math_impl.h"
 #include "vec_math_pack.h"
 NEURITE_VEC_LOOPS
@@ -403,13 +365,27 @@ double vec_exp_sum(const float* x, float m, float* y, int64_t n, const float* ne
   }
 #else
   (void)next_x;
-  double lane[16] = {0};
+  // The same order as the vector paths: float lanes j % 64 over blocks of 64, flushed into
+  // double every 16 blocks; the last n % 64 elements straight into double.
+  float acc[64] = {0};
+  double lane[64] = {0};
+  const int64_t full = n - n % 64;
   for (int64_t j = 0; j < n; ++j) {
     y[j] = exp_nonpositive_f(x[j] - m);
-    lane[j % 16] += y[j];
+    if (j < full) {
+      acc[j % 64] += y[j];
+      if (j % 1024 == 1023 || j == full - 1) {
+        for (int k = 0; k < 64 && j % 64 == 63; ++k) {
+          lane[k] += acc[k];
+          acc[k] = 0.0f;
+        }
+      }
+    } else {
+      lane[j % 64] += y[j];
+    }
   }
   double s = 0.0;
-  for (int k = 0; k < 16; ++k) s += lane[k];
+  for (int k = 0; k < 64; ++k) s += lane[k];
   return s;
 #endif
 }

@@ -106,11 +106,15 @@ void vec_map(VecFn f, const float* x, float* y, int64_t n) noexcept;
 // max_j x[j], NaN if x holds a NaN, -Inf if n == 0.
 float vec_max(const float* x, int64_t n) noexcept;
 
-// y[j] = exp_nonpositive_f(x[j] - m) for j < n, where m >= every x[j] (y may be x); returns sum_j y[j] in double, accumulated in
-// 16 lanes (lane j % 16, in order of j) that are added in lane order at the end, so the sum is
-// the same on every ISA path. If next_x and next_y are given, the next n-element rows of x and
-// y are prefetched along the way (softmax's row loop: the next row arrives from memory while
-// this one is computed).
+// y[j] = exp_nonpositive_f(x[j] - m) for j < n, where m >= every x[j] (y may be x); returns
+// sum_j y[j] in an order that is the same on every ISA path: over the first n - n % 64
+// elements, 64 float lanes (lane j % 64) add their elements in order of j and are added into
+// 64 double lanes after every 1024 elements and at the end; the last n % 64 elements go
+// straight into double lane j % 64; the 64 double lanes are added in lane order. (Float lanes
+// keep the vector loop cheap; the flush every 16 terms keeps the sum's relative error within a
+// few float roundings.) If next_x and next_y are given, the next n-element rows of x and y are
+// prefetched along the way (softmax's row loop: the next row arrives from memory while this
+// one is computed).
 double vec_exp_sum(const float* x, float m, float* y, int64_t n, const float* next_x = nullptr,
                    float* next_y = nullptr) noexcept;
 
