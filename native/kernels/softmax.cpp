@@ -1,4 +1,5 @@
-// Softmax family (see softmax.h). Row sums accumulate in double, like the JS reference.
+// Softmax family (see softmax.h). Forward row sums: float lanes gathered into double (see
+// vec_exp_sum in vec_math.h); backward row sums in double, like the JS reference.
 #include "softmax.h"
 #include "simd_loop.h"
 #include "vec_math.h"
