@@ -14,7 +14,7 @@
 // worst error found over every 7th float bit pattern):
 //   exp_f      <= 2 ulp relative error for results >= FLT_MIN [0.96] (subnormal results:
 //              absolute error below 2e-45); +Inf above ln(FLT_MAX), 0 below ln(2^-150).
-//   sigmoid_f  <= 4 ulp (relative) [2.7], computed from exp_f(-|x|).
+//   sigmoid_f  <= 4 ulp (relative) [2.7], computed from e^-|x| (exp_nonpositive_f).
 //   tanh_f     <= 4 ulp (relative) [2.4]: m / (m + 2) with m = e^(2|x|) - 1 (see tanh_v).
 //   log_f      <= 2 ulp (relative) [0.81], Cephes logf; log(+-0) = -Inf, log(x < 0) = NaN.
 //   softplus_f <= 4 ulp (relative) [1.9]: max(x, 0) + log1p(e^-|x|).
@@ -94,7 +94,8 @@ inline float sigmoid_f(float x) { return vm_scalar::sigmoid_v(x); }
 inline float tanh_f(float x) { return vm_scalar::tanh_v(x); }
 inline float log_f(float x) { return vm_scalar::log_v(x); }
 inline float softplus_f(float x) { return vm_scalar::softplus_v(x); }
-// e^x for x <= 0 or NaN (softmax's e^(x - max)): exp_f, but 0 below x = -87.3 (no subnormals).
+// e^x for x <= 0 or NaN (softmax's e^(x - max)): the same bits as exp_f, cheaper (positive x
+// are taken as 0).
 inline float exp_nonpositive_f(float x) { return vm_scalar::exp_nonpositive_v(x); }
 
 // Whole arrays on the active ISA (native/common/cpu.h), in vec_math.cpp.

@@ -43,12 +43,13 @@ NEURITE_VEC_FN V exp_v(V x) {
   return mul(mul(er, s1), s2);
 }
 
-// e^x for x <= 0 (or NaN), the softmax case: the exp_v above with one clamp and a one-step
-// 2^n, since n >= -126 after clamping x at -87.3; results below 2^-126 (x < -87.3) are
-// flushed to 0. Same accuracy as exp_v for the results it keeps.
+// e^x for x <= 0 (or NaN): softmax's e^(x - max), and e^-|x| in sigmoid and softplus. The
+// same bits as exp_v with a cheaper 2^n: n lies in [-150, 0] here (x is clamped to
+// [-104, 0]), so 2^(n + 25) is a normal power of two put straight into the exponent bits,
+// er * 2^(n + 25) is exact, and the product with 2^-25 rounds once, exactly as exp_v's
+// two-step scaling rounds er * 2^n once.
 NEURITE_VEC_FN V exp_nonpositive_v(V x) {
-  const V lo = set1(-87.3f);
-  const V xc = max_(lo, x);
+  const V xc = max_(set1(-104.0f), min_(set1(0.0f), x));
   const V shifter = set1(12582912.0f);
   const V t = add(mul(xc, set1(1.44269504088896341f)), shifter);
   const V n = sub(t, shifter);
@@ -60,15 +61,15 @@ NEURITE_VEC_FN V exp_nonpositive_v(V x) {
   p = add(mul(p, r), set1(1.6666665459e-1f));
   p = add(mul(p, r), set1(5.0000001201e-1f));
   const V er = add(add(mul(mul(p, r), r), r), set1(1.0f));
-  const V y = mul(er, add_bits(shl23(t), bits_const(127u << 23)));
-  return select(lt(x, lo), set1(0.0f), y);
+  const V s = add_bits(shl23(t), bits_const((127u + 25u) << 23));  // 2^(n + 25)
+  return mul(mul(er, s), set1(2.98023223876953125e-8f));           // * 2^-25
 }
 
 // 1 / (1 + e^-x), from e = e^-|x| so nothing overflows: 1 / (1 + e) for x >= 0, e / (1 + e)
 // below.
 NEURITE_VEC_FN V sigmoid_v(V x) {
   const V sign = bits_const(0x80000000u);
-  const V e = exp_v(or_(x, sign));  // e^-|x|
+  const V e = exp_nonpositive_v(or_(x, sign));  // e^-|x|
   const V inv = div(set1(1.0f), add(set1(1.0f), e));
   return select(lt(x, set1(0.0f)), mul(e, inv), inv);
 }
@@ -134,7 +135,7 @@ NEURITE_VEC_FN V log_v(V x) {
 // log(1 + e^x) = max(x, 0) + log1p(e^-|x|), with log1p(u) = log(w) - ((w - 1) - u) / w for
 // w = 1 + u (the quotient corrects the rounding of w; when w rounds to 1 it gives u).
 NEURITE_VEC_FN V softplus_v(V x) {
-  const V u = exp_v(or_(x, bits_const(0x80000000u)));  // e^-|x|, in [0, 1]
+  const V u = exp_nonpositive_v(or_(x, bits_const(0x80000000u)));  // e^-|x|, in [0, 1]
   const V w = add(set1(1.0f), u);
   const V l1p = sub(log_v(w), div(sub(sub(w, set1(1.0f)), u), w));
   return add(max_(set1(0.0f), x), l1p);
