@@ -123,15 +123,16 @@ export function recurrentScan(spec: CellSpec, x: Tensor, h0: Tensor, c0: Tensor 
   });
   const hs = (s: number) => Y.subarray(s * BH, (s + 1) * BH);
 
-  // An empty batch has nothing to compute (the kernels take B >= 1). LSTMs run the whole
-  // sequence in one kernel call; the other cells step by step.
-  if (lstm && B > 0) K.lstmSequenceForward(T, B, H, spec.forgetGate, peephole, reverse, g, whh, peep, mask ?? EMPTY, Y.subarray(0, slots * BH), Y.subarray(slots * BH));
-  for (let k = 0; k < (B > 0 && !lstm ? T : 0); k++) {
+  // An empty batch has nothing to compute (the kernels take B >= 1). LSTMs and GRUs run the
+  // whole sequence in one kernel call; the other cells step by step.
+  const whole = spec.kind === 'lstm' || spec.kind === 'gru';
+  if (B > 0 && spec.kind === 'lstm') K.lstmSequenceForward(T, B, H, spec.forgetGate, peephole, reverse, g, whh, peep, mask ?? EMPTY, Y.subarray(0, slots * BH), Y.subarray(slots * BH));
+  if (B > 0 && spec.kind === 'gru') K.gruSequenceForward(T, B, H, spec.resetAfter, reverse, g, whh, bhh, mask ?? EMPTY, Y, aux!.data);
+  for (let k = 0; k < (B > 0 && !whole ? T : 0); k++) {
     const { t, prev, cur, m } = step(reverse ? T - 1 - k : k);
     const gt = g.subarray(t * B * GH, (t + 1) * B * GH);
     switch (spec.kind) {
       case 'rnn': K.rnnCellForward(B, H, act, gt, hs(prev), whh, m, hs(cur)); break;
-      case 'gru': K.gruCellForward(B, H, spec.resetAfter, gt, hs(prev), whh, bhh, m, hs(cur), aux!.data.subarray(t * BH, (t + 1) * BH)); break;
       case 'mgu': K.mguCellForward(B, H, gt, hs(prev), whh, bhh, m, hs(cur), aux!.data.subarray(t * BH, (t + 1) * BH)); break;
     }
   }
@@ -156,17 +157,17 @@ export function recurrentScan(spec: CellSpec, x: Tensor, h0: Tensor, c0: Tensor 
     const dg = acquire(T * B * GH);
     const daux = aux ? acquire(T * BH) : null;
     const dpeepOwn = peephole ? gradBuffer(w.peephole!) ?? acquireZeroed((G - 1) * H) : EMPTY;
-    if (lstm && B > 0) {
+    if (B > 0 && spec.kind === 'lstm') {
       Kb.lstmSequenceBackward(T, B, H, spec.forgetGate, peephole, reverse, g, Y.subarray(slots * BH), whh, peep, mask ?? EMPTY,
         D.subarray(0, slots * BH), D.subarray(slots * BH), dg, dpeepOwn);
     }
-    for (let k = B > 0 && !lstm ? T - 1 : -1; k >= 0; k--) {
+    if (B > 0 && spec.kind === 'gru') Kb.gruSequenceBackward(T, B, H, spec.resetAfter, reverse, g, aux!.data, Y, whh, mask ?? EMPTY, D, dg, daux!);
+    for (let k = B > 0 && !whole ? T - 1 : -1; k >= 0; k--) {
       const { t, prev, cur, m } = step(reverse ? T - 1 - k : k);
       const gt = g.subarray(t * B * GH, (t + 1) * B * GH);
       const dgt = dg.subarray(t * B * GH, (t + 1) * B * GH);
       switch (spec.kind) {
         case 'rnn': Kb.rnnCellBackward(B, H, act, gt, whh, m, dh(cur), dgt, dh(prev)); break;
-        case 'gru': Kb.gruCellBackward(B, H, spec.resetAfter, gt, aux!.data.subarray(t * BH, (t + 1) * BH), hs(prev), whh, m, dh(cur), dgt, daux!.subarray(t * BH, (t + 1) * BH), dh(prev)); break;
         case 'mgu': Kb.mguCellBackward(B, H, gt, hs(prev), whh, m, dh(cur), dgt, daux!.subarray(t * BH, (t + 1) * BH), dh(prev)); break;
       }
     }

@@ -261,6 +261,17 @@ export const BINDING_SPECS: BindingSpec[] = [
           mask, f32('dh', BH), f32('dgates', (a) => 3 * BH(a)), f32('daux', BH), f32('dhprev', BH)],
       },
       {
+        fn: 'gruSequenceForward',
+        args: [dim('T'), B, H, bool('resetAfter'), bool('reverse'), f32('gates', (a) => 3 * a.T * BH(a)), f32('whh', (a) => 3 * a.H * a.H),
+          f32('bhh', (a) => 3 * a.H), f32OrEmpty('mask', (a) => a.T * a.B), f32('h', (a) => (a.T + 1) * BH(a)), f32('aux', (a) => a.T * BH(a))],
+      },
+      {
+        fn: 'gruSequenceBackward',
+        args: [dim('T'), B, H, bool('resetAfter'), bool('reverse'), f32('gates', (a) => 3 * a.T * BH(a)), f32('aux', (a) => a.T * BH(a)),
+          f32('h', (a) => (a.T + 1) * BH(a)), f32('whh', (a) => 3 * a.H * a.H), f32OrEmpty('mask', (a) => a.T * a.B),
+          f32('dh', (a) => (a.T + 1) * BH(a)), f32('dgates', (a) => 3 * a.T * BH(a)), f32('daux', (a) => a.T * BH(a))],
+      },
+      {
         fn: 'mguCellForward',
         args: [B, H, f32('gates', (a) => 2 * BH(a)), f32('hprev', BH), f32('whh', (a) => 2 * a.H * a.H), f32('bhh', (a) => 2 * a.H), mask, f32('h', BH), f32('aux', BH)],
       },
