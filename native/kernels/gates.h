@@ -186,4 +186,12 @@ inline float* pack_weight(ThreadPool& pool, int slot, bool trans, int64_t K, int
   return packed;
 }
 
+// Rows [b0, b1) of one step's product from a packed weight, on the calling thread:
+// C (rows, n; ldc) = beta * C + A (rows, k; lda) op(W), op(W) packed by pack_weight.
+inline void rows_product(int64_t b0, int64_t b1, int64_t n, int64_t k, const float* A,
+                         int64_t lda, const float* packed, float beta, float* C, int64_t ldc) {
+  sgemm_packed_b_serial(false, b1 - b0, n, k, 1.0f, A + b0 * lda, lda, packed, beta,
+                        C + b0 * ldc, ldc);
+}
+
 }  // namespace neurite::gates

@@ -14,6 +14,7 @@ using gates::for_rows;
 using gates::gemm_block;
 using gates::live;
 using gates::pack_weight;
+using gates::rows_product;
 using gates::seq_step;
 using gates::SeqStep;
 using gates::sequence_tasks;
@@ -158,13 +159,6 @@ void backward_impl(ThreadPool& pool, int64_t B, int64_t H, const float* g, const
   gemm_block(pool, false, B, H, 2 * H, dg, GH, whh, H, 1.0f, dhprev, H);
 }
 
-// Rows [b0, b1) of one step's products from packed weights: C (rows, n; ldc) = beta * C +
-// A (rows, k; lda) op(W), with op(W) packed by pack_weight.
-void rows_product(int64_t b0, int64_t b1, int64_t n, int64_t k, const float* A, int64_t lda,
-                  const float* packed, float beta, float* C, int64_t ldc) {
-  sgemm_packed_b_serial(false, b1 - b0, n, k, 1.0f, A + b0 * lda, lda, packed, beta, C + b0 * ldc, ldc);
-}
-
 // Whether every product of a step packs (see sgemm_packs): then the sequence kernels match
 // the step kernels bit for bit.
 bool products_pack(int64_t B, int64_t H) {
@@ -199,8 +193,7 @@ void sequence_forward_impl(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bo
         }
       }, b0, b1);
       if (!kAfter) {
-        sgemm_packed_b_serial(false, b1 - b0, H, H, 1.0f, at + b0 * H, H, w_n, 1.0f,
-                              gt + b0 * GH + 2 * H, GH);
+        rows_product(b0, b1, H, H, at, H, w_n, 1.0f, gt + 2 * H, GH);
       }
       simd_rows([&](int64_t r0, int64_t r1) NEURITE_GATE_ALWAYS {
         for (int64_t b = r0; b < r1; ++b) {
@@ -241,8 +234,7 @@ void sequence_backward_impl(ThreadPool& pool, int64_t T, int64_t B, int64_t H, b
       if (kAfter) {
         rows_product(b0, b1, H, H, dat, H, w_n, 1.0f, dhp, H);
       } else {
-        sgemm_packed_b_serial(false, b1 - b0, H, H, 1.0f, dgt + b0 * GH + 2 * H, GH, w_n, 0.0f,
-                              dat + b0 * H, H);
+        rows_product(b0, b1, H, H, dgt + 2 * H, GH, w_n, 0.0f, dat, H);
         simd_rows([&](int64_t r0, int64_t r1) NEURITE_GATE_ALWAYS {
           reset_before_rows(r0, r1, H, gt, hp, m, dat, dgt, dhp);
         }, b0, b1);
