@@ -24,6 +24,7 @@
         "native/common/thread_pool.cpp",
         "native/kernels/elementwise.cpp",
         "native/kernels/gemm.cpp",
+        "native/kernels/gemm_dot.cpp",
         "native/kernels/gemm/ukernel_generic.cpp",
         "native/kernels/reduce.cpp",
         "native/kernels/softmax.cpp",

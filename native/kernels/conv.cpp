@@ -2,52 +2,73 @@
 //
 // - Forward and input gradient run image by image: one im2col into reused workspace, then one
 //   GEMM per group. A 1x1 stride-1 unpadded convolution reads x directly (x is already its col
-//   matrix). When the per-image GEMMs are small and the batch is at least as large as the
-//   pool, images are split over the threads instead (each thread with its own workspace and
-//   a single-threaded GEMM), since small GEMMs do not split well.
-// - Weight gradient: the batch is folded into GEMM's K dimension. A chunk of images is
-//   im2col'ed side by side into (C*KH*KW, chunk*OH*OW) and dout is transposed into
-//   (OC, chunk*OH*OW); one GEMM per group (B transposed, which GEMM absorbs in packing)
-//   accumulates the whole chunk's contribution: dweight_g += dout_g * col_g^T.
-//   Chunks bound the workspace (kWeightWorkspaceFloats).
+//   matrix). When the batch is at least as large as the pool (and an image's col matrix is
+//   not huge), images are split over the threads (each with its own workspace and a
+//   single-threaded GEMM); otherwise each image's GEMM is split.
+// - Weight gradient: dweight_g += sum over images of dout_n,g * col_n,g^T, by the dot-product
+//   kernel of gemm_dot.h, which reads dout and the im2col matrices in place (both run along
+//   OH*OW) and accumulates over a chunk of images in registers. Chunks bound the workspace and
+//   go to threads; their partial sums are added in a fixed order.
 //
-// Results do not depend on the thread count: each image is computed the same way whichever
-// thread runs it, and GEMM itself splits M/N only.
+// Results do not depend on the thread count: each image and chunk is computed the same way
+// whichever thread runs it, and GEMM itself splits M/N only.
 #include "conv.h"
 
 #include <algorithm>
 #include <cstring>
 
 #include "gemm.h"
+#include "gemm_dot.h"
 #include "workspace.h"
 
 namespace neurite {
 namespace {
 
-constexpr int64_t kSmallGemmFlops = int64_t{1} << 24;
-constexpr int64_t kWeightWorkspaceFloats = int64_t{1} << 22;
+// Largest im2col matrix (floats) per thread for which the batch is split over the threads
+// (each with its own workspace) rather than each image's GEMM: whole images per thread need no
+// synchronization and keep each core's cache to itself (2 threads on the CIFAR CNN's 32x32
+// layers ran no faster than one with the GEMM split).
+constexpr int64_t kSplitBatchColFloats = int64_t{1} << 22;
+// im2col matrices of the weight gradient: at most this many floats per chunk of images, and
+// at least kWeightChunks chunks when the batch allows, so that chunks can go to threads.
+constexpr int64_t kWeightWorkspaceFloats = int64_t{1} << 20;
+constexpr int64_t kWeightChunks = 8;
 
 bool is_pointwise(const ConvGeometry& g) {
   return g.KH == 1 && g.KW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
          g.pad_left == 0 && g.OH == g.H && g.OW == g.W;
 }
 
-// Runs fn(n, gemm_pool) for every image: split over the threads with a private one-thread
+// Runs fn(i, gemm_pool) for i in [0, count): split over the threads with a private one-thread
 // GEMM pool when `split` is set, otherwise serially with the GEMM on the whole pool.
 template <typename Fn>
-void for_each_image(ThreadPool& pool, int64_t N, bool split, Fn&& fn) {
+void for_each_chunk(ThreadPool& pool, int64_t count, bool split, Fn&& fn) {
   if (!split) {
-    for (int64_t n = 0; n < N; ++n) fn(n, pool);
+    for (int64_t i = 0; i < count; ++i) fn(i, pool);
     return;
   }
-  pool.parallel_for(N, 1, [&](int64_t n0, int64_t n1) {
+  pool.parallel_for(count, 1, [&](int64_t i0, int64_t i1) {
     ThreadPool serial(1);
-    for (int64_t n = n0; n < n1; ++n) fn(n, serial);
+    for (int64_t i = i0; i < i1; ++i) fn(i, serial);
   });
 }
 
-bool split_batch(const ThreadPool& pool, int64_t N, int64_t flops_per_image) {
-  return pool.size() > 1 && N >= pool.size() && flops_per_image < kSmallGemmFlops;
+// Images per GEMM in the forward and input-gradient passes: one for large outputs; for small
+// ones (LeNet-5's 10x10), enough images side by side to give the GEMM at least
+// kMinGemmColumns columns, so that packing and edge tiles are paid once per chunk rather than
+// per image. Depends on the shape only.
+constexpr int64_t kMinGemmColumns = 512;
+constexpr int64_t kChunkColFloats = int64_t{1} << 20;
+
+int64_t images_per_gemm(int64_t N, int64_t rows, int64_t P) {
+  if (P >= kMinGemmColumns) return 1;
+  const int64_t by_columns = (kMinGemmColumns + P - 1) / P;
+  const int64_t by_size = std::max<int64_t>(1, kChunkColFloats / std::max<int64_t>(rows * P, 1));
+  return std::clamp<int64_t>(std::min(by_columns, by_size), 1, std::max<int64_t>(N, 1));
+}
+
+bool split_chunks(const ThreadPool& pool, int64_t chunks, int64_t col_floats) {
+  return pool.size() > 1 && chunks >= pool.size() && col_floats <= kSplitBatchColFloats;
 }
 
 }  // namespace
@@ -60,26 +81,34 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
   const int64_t P = g.OH * g.OW;
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
-  const bool pointwise = is_pointwise(g);
-  const bool split = split_batch(pool, N, 2 * OC * P * Kg);
-  for_each_image(pool, N, split, [&](int64_t n, ThreadPool& gemm_pool) {
-    const float* xn = x + n * g.C * g.H * g.W;
-    float* on = out + n * OC * P;
-    const float* col = xn;
-    if (!pointwise) {
-      float* ws = workspace(0, g.C * g.KH * g.KW * P);
-      im2col(g, xn, ws, P);
-      col = ws;
-    }
+  const int64_t rows = g.C * g.KH * g.KW;
+  const int64_t per = images_per_gemm(N, rows, P);
+  const int64_t chunks = (N + per - 1) / per;
+  for_each_chunk(pool, chunks, split_chunks(pool, chunks, rows * per * P), [&](int64_t ci, ThreadPool& gemm_pool) {
+    const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
+    // Each group's rows of the chunk's col matrix (Kg, ld), images side by side, go straight
+    // into the GEMM's packed-B panels: col itself is never stored, and B is not packed again.
+    const PackedBLayout layout = sgemm_packed_b_layout();
+    const int64_t group_floats = sgemm_packed_b_size(Kg, ld);
+    float* packed = aligned_workspace(0, groups * group_floats);
+    float* row_buffer = workspace(1, ld + layout.nr);
     for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm(gemm_pool, false, false, OCg, P, Kg, 1.0f, weight + grp * OCg * Kg, Kg,
-            col + grp * Kg * P, P, 0.0f, on + grp * OCg * P, P);
+      im2col_packed(g, x + n0 * g.C * g.H * g.W, g.C * g.H * g.W, count, grp * Kg, Kg, layout,
+                    row_buffer, packed + grp * group_floats);
     }
-    if (bias) {
+    // One image writes straight into out; a chunk goes through (OC, ld) scratch.
+    float* c = count == 1 ? out + n0 * OC * P : workspace(2, OC * ld);
+    for (int64_t grp = 0; grp < groups; ++grp) {
+      sgemm_packed_b(gemm_pool, false, OCg, ld, Kg, 1.0f, weight + grp * OCg * Kg, Kg,
+                     packed + grp * group_floats, 0.0f, c + grp * OCg * ld, ld);
+    }
+    for (int64_t i = 0; i < count; ++i) {
       for (int64_t oc = 0; oc < OC; ++oc) {
-        float* row = on + oc * P;
-        const float b = bias[oc];
-        for (int64_t p = 0; p < P; ++p) row[p] += b;
+        float* row = out + ((n0 + i) * OC + oc) * P;
+        const float* src = c + oc * ld + i * P;
+        const float b = bias ? bias[oc] : 0.0f;
+        if (count == 1 && !bias) continue;
+        for (int64_t p = 0; p < P; ++p) row[p] = src[p] + b;
       }
     }
   });
@@ -92,25 +121,36 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
   const int64_t P = g.OH * g.OW;
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
+  const int64_t rows = g.C * g.KH * g.KW;
   const bool pointwise = is_pointwise(g);
-  const bool split = split_batch(pool, N, 2 * OC * P * Kg);
-  for_each_image(pool, N, split, [&](int64_t n, ThreadPool& gemm_pool) {
-    const float* dn = dout + n * OC * P;
-    float* dxn = dx + n * g.C * g.H * g.W;
-    if (pointwise) {
+  const int64_t per = images_per_gemm(N, rows, P);
+  const int64_t chunks = (N + per - 1) / per;
+  for_each_chunk(pool, chunks, split_chunks(pool, chunks, rows * per * P), [&](int64_t ci, ThreadPool& gemm_pool) {
+    const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
+    float* dx0 = dx + n0 * g.C * g.H * g.W;
+    if (pointwise && count == 1) {
       // dx_n (C, HW) += weight^T (C, OC) * dout_n (OC, HW), per group.
       for (int64_t grp = 0; grp < groups; ++grp) {
         sgemm(gemm_pool, true, false, Kg, P, OCg, 1.0f, weight + grp * OCg * Kg, Kg,
-              dn + grp * OCg * P, P, 1.0f, dxn + grp * Kg * P, P);
+              dout + n0 * OC * P + grp * OCg * P, P, 1.0f, dx0 + grp * Kg * P, P);
       }
       return;
     }
-    float* dcol = workspace(0, g.C * g.KH * g.KW * P);
-    for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm(gemm_pool, true, false, Kg, P, OCg, 1.0f, weight + grp * OCg * Kg, Kg,
-            dn + grp * OCg * P, P, 0.0f, dcol + grp * Kg * P, P);
+    // dout of the chunk side by side, (OC, ld); one image is used in place.
+    const float* d = dout + n0 * OC * P;
+    if (count > 1) {
+      float* ws = workspace(1, OC * ld);
+      for (int64_t i = 0; i < count; ++i)
+        for (int64_t oc = 0; oc < OC; ++oc)
+          std::memcpy(ws + oc * ld + i * P, d + (i * OC + oc) * P, static_cast<size_t>(P) * sizeof(float));
+      d = ws;
     }
-    col2im(g, dcol, P, dxn);
+    float* dcol = workspace(0, rows * ld);
+    for (int64_t grp = 0; grp < groups; ++grp) {
+      sgemm(gemm_pool, true, false, Kg, ld, OCg, 1.0f, weight + grp * OCg * Kg, Kg,
+            d + grp * OCg * ld, ld, 0.0f, dcol + grp * Kg * ld, ld);
+    }
+    for (int64_t i = 0; i < count; ++i) col2im(g, dcol + i * P, ld, dx0 + i * g.C * g.H * g.W);
   });
 }
 
@@ -122,40 +162,48 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
   const int64_t rows = g.C * g.KH * g.KW;
-  if (is_pointwise(g)) {
-    // x_n is its own col matrix: dweight_g (OCg, Cg) += dout_n,g (OCg, HW) * x_n,g^T.
-    for (int64_t n = 0; n < N; ++n) {
-      const float* xn = x + n * g.C * P;
-      const float* dn = dout + n * OC * P;
-      for (int64_t grp = 0; grp < groups; ++grp) {
-        sgemm(pool, false, true, OCg, Kg, P, 1.0f, dn + grp * OCg * P, P, xn + grp * Kg * P, P,
-              1.0f, dweight + grp * OCg * Kg, Kg);
-      }
+  const bool pointwise = is_pointwise(g);
+  // dweight_g (OCg, Kg) += sum over images of dout_n,g (OCg, P) * col_n,g^T: rows of both
+  // operands run along P, which sgemm_dot_accumulate reads in place. The batch goes in chunks
+  // (sized from the shape only): each chunk's sum lands in its own partial matrix, and the
+  // partials are added in chunk order, so the result does not depend on which thread ran
+  // which chunk.
+  const int64_t by_size = kWeightWorkspaceFloats / std::max<int64_t>(rows * P, 1);
+  const int64_t chunk = std::clamp<int64_t>(std::min(by_size, (N + kWeightChunks - 1) / kWeightChunks), 1, N);
+  const int64_t chunks = (N + chunk - 1) / chunk;
+  const int64_t wsize = OC * Kg;
+  float* partial = workspace(1, chunks * wsize);
+  auto run_chunk = [&](int64_t ci, ThreadPool& dot_pool) {
+    const int64_t n0 = ci * chunk, nb = std::min(chunk, N - n0);
+    float* part = partial + ci * wsize;
+    std::fill(part, part + wsize, 0.0f);
+    // x_n is its own col matrix when the convolution is pointwise.
+    const float* col = x + n0 * g.C * P;
+    if (!pointwise) {
+      float* ws = workspace(0, rows * nb * P);
+      for (int64_t i = 0; i < nb; ++i) im2col(g, x + (n0 + i) * g.C * g.H * g.W, ws + i * rows * P, P);
+      col = ws;
     }
-    return;
-  }
-  const int64_t per_image = std::max(rows, OC) * P;
-  const int64_t chunk = std::clamp<int64_t>(kWeightWorkspaceFloats / std::max<int64_t>(per_image, 1), 1, N);
-  float* col = workspace(0, rows * chunk * P);
-  float* dt = workspace(1, OC * chunk * P);
-  for (int64_t n0 = 0; n0 < N; n0 += chunk) {
-    const int64_t nb = std::min(chunk, N - n0);
-    const int64_t ld = nb * P;
-    pool.parallel_for(nb, 1, [&](int64_t i0, int64_t i1) {
-      for (int64_t i = i0; i < i1; ++i) {
-        const int64_t n = n0 + i;
-        im2col(g, x + n * g.C * g.H * g.W, col + i * P, ld);
-        const float* dn = dout + n * OC * P;
-        for (int64_t oc = 0; oc < OC; ++oc) {
-          std::memcpy(dt + oc * ld + i * P, dn + oc * P, static_cast<size_t>(P) * sizeof(float));
-        }
-      }
-    });
     for (int64_t grp = 0; grp < groups; ++grp) {
-      sgemm(pool, false, true, OCg, Kg, ld, 1.0f, dt + grp * OCg * ld, ld, col + grp * Kg * ld, ld,
-            1.0f, dweight + grp * OCg * Kg, Kg);
+      sgemm_dot_accumulate(dot_pool, OCg, Kg, P, nb, dout + n0 * OC * P + grp * OCg * P, P, OC * P,
+                           col + grp * Kg * P, P, rows * P, part + grp * OCg * Kg, Kg);
     }
+  };
+  if (pool.size() > 1 && chunks >= pool.size()) {
+    pool.parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+      ThreadPool serial(1);
+      for (int64_t ci = c0; ci < c1; ++ci) run_chunk(ci, serial);
+    });
+  } else {
+    for (int64_t ci = 0; ci < chunks; ++ci) run_chunk(ci, pool);
   }
+  pool.parallel_for(wsize, 4096, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      float s = 0.0f;
+      for (int64_t ci = 0; ci < chunks; ++ci) s += partial[ci * wsize + i];
+      dweight[i] += s;
+    }
+  });
 }
 
 void conv2d_backward_bias(ThreadPool& pool, int64_t N, int64_t OC, int64_t P, const float* dout,
@@ -164,12 +212,19 @@ void conv2d_backward_bias(ThreadPool& pool, int64_t N, int64_t OC, int64_t P, co
   pool.parallel_for(OC, std::max<int64_t>(1, 4096 / std::max<int64_t>(N * P, 1)),
                     [&](int64_t c0, int64_t c1) {
     for (int64_t oc = c0; oc < c1; ++oc) {
+      // 16 independent lane sums (a sequential sum is one add per 4 cycles, unvectorizable
+      // without reordering), added up pairwise per row; rows go into a double.
       double s = 0;
       for (int64_t n = 0; n < N; ++n) {
         const float* row = dout + (n * OC + oc) * P;
-        float part = 0;
-        for (int64_t p = 0; p < P; ++p) part += row[p];
-        s += part;
+        float lanes[16] = {};
+        int64_t p = 0;
+        for (; p + 16 <= P; p += 16)
+          for (int l = 0; l < 16; ++l) lanes[l] += row[p + l];
+        for (int l = 0; p < P; ++p, ++l) lanes[l] += row[p];
+        for (int width = 8; width >= 1; width /= 2)
+          for (int l = 0; l < width; ++l) lanes[l] += lanes[l + width];
+        s += lanes[0];
       }
       dbias[oc] += static_cast<float>(s);
     }

@@ -531,6 +531,11 @@ void gemm_packed(ThreadPool* pool, const Problem& pr, const float* packed) {
 
 }  // namespace
 
+PackedBLayout sgemm_packed_b_layout() noexcept {
+  const GemmBlocking& blk = dispatch_for(active_isa()).blk;
+  return {blk.kc, blk.nr};
+}
+
 int64_t sgemm_packed_b_size(int64_t K, int64_t N) noexcept {
   const GemmBlocking& blk = dispatch_for(active_isa()).blk;
   return std::max<int64_t>(K, 0) * round_up(std::max<int64_t>(N, 0), blk.nr);

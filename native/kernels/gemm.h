@@ -33,6 +33,17 @@ void sgemm_batched(ThreadPool& pool, bool trans_a, bool trans_b, int64_t M, int6
 // taking its small-product path) the result is bit-identical to sgemm's, for any thread count
 // and for any split of the rows of C between calls.
 
+// The packed layout for the active ISA: KC-row blocks one after another, each holding its rows
+// in NR-column panels; element (k, n) of op(B) sits at
+//   pc * round_up(N, NR) + (n / NR) * kc * NR + (k - pc) * NR + n % NR,
+// with pc = k / KC * KC and kc = min(KC, K - pc); columns past N in the last panel are zero.
+// Producers other than sgemm_pack_b (im2col_packed) write it directly.
+struct PackedBLayout {
+  int64_t kc;
+  int64_t nr;
+};
+PackedBLayout sgemm_packed_b_layout() noexcept;
+
 // Floats of a packed op(B) of K rows and N columns for the active ISA.
 int64_t sgemm_packed_b_size(int64_t K, int64_t N) noexcept;
 

@@ -20,6 +20,8 @@
 
 #include <cstdint>
 
+#include "gemm.h"
+
 namespace neurite {
 
 // Window geometry of one image. Only pad_top and pad_left move the windows; the bottom and
@@ -40,6 +42,14 @@ int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad
 
 // x: (C, H, W); col: (C*KH*KW) rows of ldcol floats, the first OH*OW of each written.
 void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) noexcept;
+
+// Rows [r0, r0 + K) of the col matrices of `count` images (image i at x + i * image_stride),
+// side by side as one (K, count * OH * OW) matrix, written straight into `packed` in the
+// layout of sgemm_packed_b (gemm.h): the GEMM then skips packing B, and col itself is never stored. row_buffer
+// holds round_up(count * OH * OW, NR) floats of scratch.
+void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
+                   int64_t r0, int64_t K, const PackedBLayout& layout, float* row_buffer,
+                   float* packed) noexcept;
 
 // dx: (C, H, W) += the adjoint of im2col applied to col.
 void col2im(const ConvGeometry& g, const float* col, int64_t ldcol, float* dx) noexcept;

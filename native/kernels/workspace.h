@@ -22,4 +22,10 @@ inline float* workspace(int slot, int64_t n) {
   return buffer.data();
 }
 
+// As workspace(), aligned to 64 bytes (packed GEMM panels).
+inline float* aligned_workspace(int slot, int64_t n) {
+  const auto raw = reinterpret_cast<uintptr_t>(workspace(slot, n + 16));
+  return reinterpret_cast<float*>((raw + 63) & ~static_cast<uintptr_t>(63));
+}
+
 }  // namespace neurite

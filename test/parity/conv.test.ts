@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIsa, setIsa, supportedIsas } from '../../src/info';
 import { convBackwardOracle, convForwardOracle, outSize, type ConvCase } from '../oracle/conv';
 import { BACKEND_NAMES, expectClose, kernels, pattern, withThreads } from '../helpers/backends';
 
@@ -89,14 +90,71 @@ describe.each(BACKEND_NAMES)('conv2d on %s vs the nested-loop oracle', (backend)
 });
 
 describe('conv2d native vs js', () => {
-  it('agree and are bit-identical for 1 and 2 threads', () => {
-    const c: ConvCase = { N: 4, C: 6, H: 12, W: 10, OC: 8, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 };
+  // One chunk whose GEMMs are split, several chunks of images split over the threads (small
+  // outputs go several images per GEMM), and a pointwise convolution in chunks.
+  it.each([
+    { N: 4, C: 6, H: 12, W: 10, OC: 8, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 },
+    { N: 19, C: 6, H: 12, W: 12, OC: 16, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
+    { N: 9, C: 8, H: 9, W: 9, OC: 12, KH: 1, KW: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 2 },
+  ] as ConvCase[])('agree and are bit-identical for 1, 2 and 3 threads: $N images of $H x $W', (c) => {
     const js = runAll('js', c, true);
     const one = withThreads(1, () => runAll('native', c, true));
-    const two = withThreads(2, () => runAll('native', c, true));
-    for (const k of ['out', 'dx', 'dw', 'db'] as const) {
-      expectClose(one[k], js[k], 1e-5, 1e-5);
-      expect(Buffer.from(two[k].buffer).equals(Buffer.from(one[k].buffer))).toBe(true);
+    for (const threads of [2, 3]) {
+      const other = withThreads(threads, () => runAll('native', c, true));
+      for (const k of ['out', 'dx', 'dw', 'db'] as const) {
+        expectClose(one[k], js[k], 1e-5, 1e-5);
+        expect(Buffer.from(other[k].buffer).equals(Buffer.from(one[k].buffer))).toBe(true);
+      }
+    }
+  });
+});
+
+// The weight gradient runs on register tiles of dot products (native/kernels/gemm_dot.cpp):
+// 4 x 6 tiles of 16-lane vectors on AVX-512, 3 x 4 of 8 lanes on AVX2. These shapes give every
+// edge tile (OC 1-9 rows, C*KH*KW 1-13 columns) and every partial last vector of a row
+// (OH*OW from 1 to 33), on each ISA the machine supports, and a product large enough to be
+// split over two threads.
+const weightCases: ConvCase[] = [];
+for (const OC of [1, 2, 3, 4, 5, 6, 7, 9]) {
+  for (const [C, K] of [[1, 1], [2, 1], [1, 2], [5, 1], [6, 1], [7, 1], [3, 2], [13, 1]] as const) {
+    const [H, W] = [[1, 1], [3, 5], [4, 4], [17, 1], [11, 3]][(OC + C) % 5]!;
+    const pad = K === 2 ? 1 : 0;
+    weightCases.push({ N: 1 + ((OC * C) % 3), C, H, W, OC, KH: K, KW: K, sh: 1, sw: 1, pt: pad, pb: pad, pl: pad, pr: pad, dh: 1, dw: 1, groups: 1 });
+  }
+}
+const bigWeightCase: ConvCase = { N: 16, C: 6, H: 22, W: 22, OC: 16, KH: 3, KW: 3, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 };
+
+function weightGrad(c: ConvCase): Float32Array {
+  const [OH, OW] = outSize(c);
+  const dw = new Float32Array(c.OC * (c.C / c.groups) * c.KH * c.KW).fill(0.5);
+  kernels('native').conv2dBackwardWeight(pattern(c.N * c.C * c.H * c.W, 1), pattern(c.N * c.OC * OH * OW, 4), dw, ...dims(c));
+  return dw;
+}
+
+describe.each(supportedIsas())('conv2d weight gradient isa=%s', (isa) => {
+  let before = '';
+  beforeAll(() => {
+    before = getIsa();
+    setIsa(isa);
+  });
+  afterAll(() => setIsa(before));
+
+  it('every edge tile and partial vector matches the oracle', () => {
+    for (const c of weightCases) {
+      const g = convBackwardOracle(c, pattern(c.N * c.C * c.H * c.W, 1), pattern(c.OC * c.C * c.KH * c.KW, 2), pattern(c.N * c.OC * outSize(c)[0] * outSize(c)[1], 4));
+      expectClose(weightGrad(c), plus(g.dw, 0.5), 1e-5, 1e-5);
+    }
+  });
+
+  it('is bit-identical for 1, 2 and 3 threads', () => {
+    const c = bigWeightCase;
+    const [OH, OW] = outSize(c);
+    const g = convBackwardOracle(c, pattern(c.N * c.C * c.H * c.W, 1), pattern(c.OC * c.C * c.KH * c.KW, 2), pattern(c.N * c.OC * OH * OW, 4));
+    const one = withThreads(1, () => weightGrad(c));
+    expectClose(one, plus(g.dw, 0.5), 1e-5, 1e-4);
+    for (const t of [2, 3]) {
+      const other = withThreads(t, () => weightGrad(c));
+      expect(Buffer.from(other.buffer).equals(Buffer.from(one.buffer))).toBe(true);
     }
   });
 });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { getIsa, setIsa, supportedIsas } from '../../src/info';
 import { BACKEND_NAMES, expectClose, kernels, pattern } from '../helpers/backends';
 
 // [C, H, W, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw]
@@ -45,5 +46,43 @@ describe.each(BACKEND_NAMES)('im2col / col2im on %s', (backend) => {
   it('rejects an output size below 1 with the formula', () => {
     expect(() => kernels(backend).im2col(new Float32Array(4), new Float32Array(4), 1, 2, 2, 1, 3, 1, 1, 0, 0, 0, 0, 1, 1))
       .toThrow(/output width is .* = floor\(\(2 \+ 0 \+ 0 - \(1\*\(3-1\)\+1\)\) \/ 1\) \+ 1 = 0, must be >= 1/);
+  });
+});
+
+// The AVX-512 path copies and adds whole rows with masked vectors (stride_w 1, rows up to 64
+// wide, KW up to 16); every ISA must give the generic path's bits, padding and dilation
+// included, and wider rows take the scalar loops.
+describe('im2col / col2im on every ISA', () => {
+  const wide = [
+    [3, 9, 10, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1],
+    [2, 6, 17, 3, 3, 2, 1, 1, 0, 1, 1, 1, 1],
+    [2, 7, 33, 2, 4, 1, 1, 0, 1, 3, 0, 2, 2],
+    [1, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1],
+    [1, 4, 70, 2, 3, 1, 1, 0, 0, 1, 1, 1, 1],
+    [1, 3, 20, 1, 17, 1, 1, 0, 0, 8, 8, 1, 1],
+    ...cases,
+  ] as const;
+  const before = getIsa();
+  afterAll(() => setIsa(before));
+
+  function run(c: (typeof wide)[number]) {
+    const [C, H, W, KH, KW] = c;
+    const [OH, OW] = outHW(c);
+    const col = new Float32Array(C * KH * KW * OH * OW).fill(NaN);
+    kernels('native').im2col(pattern(C * H * W, 1), col, ...c);
+    const dx = pattern(C * H * W, 3);
+    kernels('native').col2im(pattern(col.length, 2), dx, ...c);
+    return { col, dx };
+  }
+
+  it.each(wide.map((c) => ({ c, l: c.join(',') })))('C,H,W,KH,KW,s,p,d = $l', ({ c }) => {
+    setIsa('generic');
+    const ref = run(c);
+    for (const isa of supportedIsas()) {
+      setIsa(isa);
+      const got = run(c);
+      expect(Buffer.from(got.col.buffer).equals(Buffer.from(ref.col.buffer))).toBe(true);
+      expect(Buffer.from(got.dx.buffer).equals(Buffer.from(ref.dx.buffer))).toBe(true);
+    }
   });
 });
