@@ -179,9 +179,7 @@ inline int sequence_tasks(const ThreadPool& pool, int64_t T, int64_t B, int64_t 
 // 64-byte aligned; valid until that slot is next requested on this thread.
 inline float* pack_weight(ThreadPool& pool, int slot, bool trans, int64_t K, int64_t N,
                           const float* w, int64_t ldw) {
-  float* raw = workspace(slot, sgemm_packed_b_size(K, N) + 16);
-  const auto addr = reinterpret_cast<uintptr_t>(raw);
-  float* packed = reinterpret_cast<float*>((addr + 63) & ~static_cast<uintptr_t>(63));
+  float* packed = aligned_workspace(slot, sgemm_packed_b_size(K, N));
   sgemm_pack_b(pool, trans, K, N, w, ldw, packed);
   return packed;
 }
