@@ -28,6 +28,7 @@
         "native/kernels/gemm/ukernel_generic.cpp",
         "native/kernels/reduce.cpp",
         "native/kernels/softmax.cpp",
+        "native/kernels/vec_math.cpp",
         "native/kernels/im2col.cpp",
         "native/kernels/conv.cpp",
         "native/kernels/locally_connected.cpp",

@@ -51,9 +51,15 @@ const cases = [
   ['sigmoid', 8, 'scale', (B, a, b, o, m) => B.unaryForward(UnaryOp.sigmoid, a, o, m, 0)],
   ['tanh', 8, 'scale', (B, a, b, o, m) => B.unaryForward(UnaryOp.tanh, a, o, m, 0)],
   ['exp', 8, 'scale', (B, a, b, o, m) => B.unaryForward(UnaryOp.exp, a, o, m, 0)],
+  ['log', 8, 'scale', (B, a, b, o, m) => B.unaryForward(UnaryOp.log, b, o, m, 0)],
+  ['sqrt', 8, 'scale', (B, a, b, o, m) => B.unaryForward(UnaryOp.sqrt, b, o, m, 0)],
+  ['softplus', 8, 'scale', (B, a, b, o, m) => B.unaryForward(UnaryOp.softplus, a, o, m, 0)],
   ['sum (all)', 4, 'copy', (B, a, b, o, m) => B.reduceSumForward(a, o, 1, m, 1, 1)],
   ['sum over rows (axis 0)', 4, 'copy', (B, a, b, o, m) => B.reduceSumForward(a, o, 1, m / 1024, 1024, 1)],
   ['sum over cols (axis 1)', 4, 'copy', (B, a, b, o, m) => B.reduceSumForward(a, o, m / 1024, 1024, 1, 1)],
+  // The gradient of a broadcast: a (m/1024, 1024) dout summed into a row vector or a column.
+  ['unbroadcastSum into a row (bias-like)', 4, 'copy', (B, a, b, o, m) => { o.fill(0, 0, 1024); B.unbroadcastSum(a, [m / 1024, 1024], o, [0, 1]); }],
+  ['unbroadcastSum into a column', 4, 'copy', (B, a, b, o, m) => { o.fill(0, 0, m / 1024); B.unbroadcastSum(a, [m / 1024, 1024], o, [1, 0]); }],
   ['softmax rows of 1024', 8, 'scale', (B, a, b, o, m) => B.softmaxForward(a, o, m / 1024, 1024)],
   ['logSoftmax rows of 1024', 8, 'scale', (B, a, b, o, m) => B.logSoftmaxForward(a, o, m / 1024, 1024)],
 ];

@@ -67,8 +67,8 @@ Napi::Value UnbroadcastSum(const Napi::CallbackInfo& info) {
   check_strides(args, "dxStrides", dx_strides, shape);
   args.need(dout, "dout", count(shape), "shape");
   args.need(dx, "dx", strided_extent(shape, dx_strides), "shape and dxStrides");
-  unbroadcast_sum(dout.Data(), shape.data(), static_cast<int>(shape.size()), dx.Data(),
-                  dx_strides.data());
+  unbroadcast_sum(args.pool(), dout.Data(), shape.data(), static_cast<int>(shape.size()),
+                  dx.Data(), dx_strides.data());
   return info.Env().Undefined();
 }
 

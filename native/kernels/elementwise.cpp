@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace neurite {
 namespace {
@@ -40,6 +41,15 @@ template <typename F>
 void map_unary(ThreadPool& pool, const float* x, float* out, int64_t n, F f) {
   pool.parallel_for(n, kParallelGrain, [x, out, f](int64_t begin, int64_t end) {
     simd_loop(begin, end, [x, out, f](int64_t i) { out[i] = f(x[i]); });
+  });
+}
+
+// out[i] = f(x[i]) for the vec_math.h functions, with the same splitting as map_unary: each
+// chunk runs the explicit SIMD loop of the active ISA (elementwise results do not depend on
+// where a chunk starts, so any thread count gives the same bits).
+void map_vec(ThreadPool& pool, VecFn f, const float* x, float* out, int64_t n) {
+  pool.parallel_for(n, kParallelGrain, [f, x, out](int64_t begin, int64_t end) {
+    vec_map(f, x + begin, out + begin, end - begin);
   });
 }
 
@@ -121,11 +131,6 @@ void binary_dispatch(ThreadPool& pool, const float* a, const int64_t* as, const 
 }
 
 
-inline float softplus(float x) {
-  // log(1 + e^x) without overflow for large x and without losing precision for small x.
-  return x > 0.0f ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-}
-
 }  // namespace
 
 void binary_forward(ThreadPool& pool, BinaryOp op, const float* a, const int64_t* a_strides,
@@ -168,36 +173,177 @@ void binary_forward(ThreadPool& pool, BinaryOp op, const float* a, const int64_t
   }
 }
 
-void unbroadcast_sum(const float* dout, const int64_t* shape, int rank, float* dx,
-                     const int64_t* dx_strides) noexcept {
+namespace {
+
+// Block size of a full reduction in unbroadcast_sum (fixed, so the sum does not depend on the
+// thread count).
+constexpr int64_t kSumBlock = 1 << 14;
+
+// Rows per block when many rows of `cols` are summed into one: about 4 kSumBlock elements,
+// so the partial rows add little traffic.
+constexpr int64_t kSumRows(int64_t cols) {
+  return std::max<int64_t>(1, 4 * kSumBlock / std::max<int64_t>(cols, 1));
+}
+
+// Rows of the coalesced unbroadcast: dout is contiguous with shape sh[0..r), dx is reached
+// through strides sx (0 on reduced dims). Walks every dout row (all dims but the last) whose
+// index on dim `split` lies in [lo, hi) (the columns themselves when split == r - 1), in
+// row-major order, adding into dx. Each dx element therefore receives its terms in the same
+// order whatever the range, so any split over `split` gives the sequential result.
+void unbroadcast_rows(const float* dout, const int64_t* sh, const int64_t* sx, int r, int split,
+                      int64_t lo, int64_t hi, float* dx) {
+  constexpr int kLanes = 8;
+  const int64_t inner = sh[r - 1], xi = sx[r - 1];
+  const bool split_inner = split == r - 1;
+  const int64_t j0 = split_inner ? lo : 0, j1 = split_inner ? hi : inner;
+  int64_t idx[kMaxRank] = {0}, ostride[kMaxRank];
+  ostride[r - 1] = 1;
+  for (int d = r - 2; d >= 0; --d) ostride[d] = ostride[d + 1] * sh[d + 1];
+  if (!split_inner) idx[split] = lo;
+  for (;;) {
+    int64_t xo = 0, go = 0;
+    for (int d = 0; d < r - 1; ++d) {
+      xo += idx[d] * sx[d];
+      go += idx[d] * ostride[d];
+    }
+    const float* g = dout + go;
+    if (xi == 0) {
+      // A reduced last dim: a row sum, in kLanes double lanes (it vectorizes, and the order
+      // is fixed by the row alone).
+      double acc[kLanes] = {0};
+      int64_t j = j0;
+      for (; j + kLanes <= j1; j += kLanes)
+        for (int k = 0; k < kLanes; ++k) acc[k] += g[j + k];
+      for (; j < j1; ++j) acc[0] += g[j];
+      double sum = 0.0;
+      for (int k = 0; k < kLanes; ++k) sum += acc[k];
+      dx[xo] += static_cast<float>(sum);
+    } else if (xi == 1) {
+      float* d = dx + xo;
+      for (int64_t j = j0; j < j1; ++j) d[j] += g[j];
+    } else {
+      for (int64_t j = j0; j < j1; ++j) dx[xo + j * xi] += g[j];
+    }
+    // Next row: odometer over dims r-2 .. 0, with the split dim confined to [lo, hi).
+    int d = r - 2;
+    for (; d >= 0; --d) {
+      const int64_t end = (!split_inner && d == split) ? hi : sh[d];
+      const int64_t begin = (!split_inner && d == split) ? lo : 0;
+      if (++idx[d] < end) break;
+      idx[d] = begin;
+    }
+    if (d < 0) return;
+  }
+}
+
+}  // namespace
+
+void unbroadcast_sum(ThreadPool& pool, const float* dout, const int64_t* shape, int rank,
+                     float* dx, const int64_t* dx_strides) noexcept {
   for (int d = 0; d < rank; ++d)
     if (shape[d] == 0) return;
   int64_t n = 1;
   for (int d = 0; d < rank; ++d) n *= shape[d];
-  if (rank == 0) {
+  // Coalesce as binary_forward does: drop size-1 dims, merge neighbours that dx steps through
+  // as one (all reduced dims in a block become one reduced dim).
+  int64_t sh[kMaxRank], sx[kMaxRank];
+  int r = 0;
+  for (int d = 0; d < rank; ++d) {
+    if (shape[d] == 1) continue;
+    if (r > 0 && sx[r - 1] == dx_strides[d] * shape[d]) {
+      sh[r - 1] *= shape[d];
+      sx[r - 1] = dx_strides[d];
+    } else {
+      sh[r] = shape[d];
+      sx[r] = dx_strides[d];
+      ++r;
+    }
+  }
+  if (r == 0) {
     dx[0] += dout[0];
     return;
   }
-  // Sequential on purpose: several output elements can land on the same dx element.
-  const int64_t inner = shape[rank - 1];
-  const int64_t xi = dx_strides[rank - 1];
-  int64_t idx[kMaxRank] = {0};
-  for (int64_t row = 0; row < n / inner; ++row) {
-    int64_t xo = 0;
-    for (int d = 0; d < rank - 1; ++d) xo += idx[d] * dx_strides[d];
-    const float* g = dout + row * inner;
-    if (xi == 0) {
-      float s = 0.0f;
-      for (int64_t j = 0; j < inner; ++j) s += g[j];
-      dx[xo] += s;
-    } else {
-      for (int64_t j = 0; j < inner; ++j) dx[xo + j * xi] += g[j];
+  if (r == 1 && sx[0] == 0) {
+    // Everything reduces to one element: fixed blocks (the same for any thread count), each
+    // summed in double lanes, then added in block order.
+    const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+    double partial_small[64];
+    double* partial = partial_small;
+    std::vector<double> partial_big;
+    if (blocks > 64) {
+      partial_big.resize(static_cast<size_t>(blocks));
+      partial = partial_big.data();
     }
-    for (int d = rank - 2; d >= 0; --d) {
-      if (++idx[d] < shape[d]) break;
-      idx[d] = 0;
-    }
+    pool.parallel_for(blocks, 2, [dout, n, partial](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; ++b) {
+        const int64_t j0 = b * kSumBlock, len = std::min(kSumBlock, n - j0);
+        constexpr int kLanes = 8;
+        double acc[kLanes] = {0};
+        const float* g = dout + j0;
+        int64_t j = 0;
+        for (; j + kLanes <= len; j += kLanes)
+          for (int k = 0; k < kLanes; ++k) acc[k] += g[j + k];
+        for (; j < len; ++j) acc[0] += g[j];
+        double sum = 0.0;
+        for (int k = 0; k < kLanes; ++k) sum += acc[k];
+        partial[b] = sum;
+      }
+    });
+    double total = 0.0;
+    for (int64_t b = 0; b < blocks; ++b) total += partial[b];
+    dx[0] += static_cast<float>(total);
+    return;
   }
+  if (r == 2 && sx[0] == 0 && sx[1] == 1 && sh[0] >= 2 * kSumRows(sh[1])) {
+    // Many rows summed into one (a bias gradient): fixed blocks of rows (the same for any
+    // thread count), each summed into its own partial row, then the partials added into dx
+    // in block order, split over the columns. Splitting the columns of every row instead
+    // would leave each thread reading half-rows, which streams far worse.
+    const int64_t R = sh[0], C = sh[1], rows = kSumRows(C);
+    const int64_t blocks = (R + rows - 1) / rows;
+    std::vector<float> partial(static_cast<size_t>(blocks * C));
+    float* part = partial.data();
+    pool.parallel_for(blocks, 1, [dout, part, R, C, rows](int64_t b0, int64_t b1) {
+      for (int64_t b = b0; b < b1; ++b) {
+        float* p = part + b * C;
+        const int64_t r0 = b * rows, r1 = std::min(R, r0 + rows);
+        const float* g = dout + r0 * C;
+        for (int64_t j = 0; j < C; ++j) p[j] = g[j];
+        for (int64_t q = r0 + 1; q < r1; ++q) {
+          g = dout + q * C;
+          for (int64_t j = 0; j < C; ++j) p[j] += g[j];
+        }
+      }
+    });
+    pool.parallel_for(C, std::max<int64_t>(1, kParallelGrain / blocks), [dx, part, blocks, C](int64_t j0, int64_t j1) {
+      for (int64_t b = 0; b < blocks; ++b) {
+        const float* p = part + b * C;
+        for (int64_t j = j0; j < j1; ++j) dx[j] += p[j];
+      }
+    });
+    return;
+  }
+  // Split over the outermost kept dim when the kept dims lay dx out densely (row-major, as
+  // broadcasting produces): then distinct slices of that dim write distinct dx elements.
+  // Other stride patterns (dx elements reached twice) run sequentially.
+  int split = -1;
+  bool dense = true;
+  int64_t expect = 1;
+  for (int d = r - 1; d >= 0; --d) {
+    if (sx[d] == 0) continue;
+    dense = dense && sx[d] == expect;
+    expect *= sh[d];
+    split = d;
+  }
+  if (!dense || split < 0) {
+    unbroadcast_rows(dout, sh, sx, r, 0, 0, sh[0], dx);
+    return;
+  }
+  const int64_t per_slice = n / sh[split];
+  const int64_t grain = std::max<int64_t>(1, kParallelGrain / std::max<int64_t>(per_slice, 1));
+  pool.parallel_for(sh[split], grain, [&](int64_t lo, int64_t hi) {
+    unbroadcast_rows(dout, sh, sx, r, split, lo, hi, dx);
+  });
 }
 
 void unary_forward(ThreadPool& pool, UnaryOp op, const float* x, float* out, int64_t n,
@@ -208,24 +354,18 @@ void unary_forward(ThreadPool& pool, UnaryOp op, const float* x, float* out, int
       return map_unary(pool, x, out, n, [](float v) { return v <= 0.0f ? 0.0f : v; });
     case UnaryOp::LeakyRelu:
       return map_unary(pool, x, out, n, [alpha](float v) { return pick(v > 0.0f, v, alpha * v); });
-    case UnaryOp::Sigmoid:
-      return map_unary(pool, x, out, n, [](float v) { return sigmoid_f(v); });
-    case UnaryOp::Tanh:
-      return map_unary(pool, x, out, n, [](float v) { return tanh_f(v); });
-    case UnaryOp::Exp:
-      return map_unary(pool, x, out, n, [](float v) { return exp_f(v); });
-    case UnaryOp::Log:
-      return map_unary(pool, x, out, n, [](float v) { return std::log(v); });
+    case UnaryOp::Sigmoid: return map_vec(pool, VecFn::Sigmoid, x, out, n);
+    case UnaryOp::Tanh: return map_vec(pool, VecFn::Tanh, x, out, n);
+    case UnaryOp::Exp: return map_vec(pool, VecFn::Exp, x, out, n);
+    case UnaryOp::Log: return map_vec(pool, VecFn::Log, x, out, n);
     case UnaryOp::Abs:
       return map_unary(pool, x, out, n, [](float v) { return std::fabs(v); });
-    case UnaryOp::Sqrt:
-      return map_unary(pool, x, out, n, [](float v) { return std::sqrt(v); });
+    case UnaryOp::Sqrt: return map_vec(pool, VecFn::Sqrt, x, out, n);
     case UnaryOp::Square:
       return map_unary(pool, x, out, n, [](float v) { return v * v; });
     case UnaryOp::Neg:
       return map_unary(pool, x, out, n, [](float v) { return -v; });
-    case UnaryOp::Softplus:
-      return map_unary(pool, x, out, n, [](float v) { return softplus(v); });
+    case UnaryOp::Softplus: return map_vec(pool, VecFn::Softplus, x, out, n);
   }
 }
 

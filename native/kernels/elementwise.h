@@ -25,9 +25,10 @@ void binary_forward(ThreadPool& pool, BinaryOp op, const float* a, const int64_t
                     int rank) noexcept;
 
 // Sums dout (contiguous, `shape`) into dx through dx_strides (0 on broadcast dims): the
-// gradient of a broadcast. dx += reduce(dout).
-void unbroadcast_sum(const float* dout, const int64_t* shape, int rank, float* dx,
-                     const int64_t* dx_strides) noexcept;
+// gradient of a broadcast. dx += reduce(dout). Split over the pool (by dx elements, or by
+// fixed blocks for a reduction to one element), with the same result for any thread count.
+void unbroadcast_sum(ThreadPool& pool, const float* dout, const int64_t* shape, int rank,
+                     float* dx, const int64_t* dx_strides) noexcept;
 
 // out = f(x), n elements; `alpha` is the LeakyRelu slope (ignored by the others).
 void unary_forward(ThreadPool& pool, UnaryOp op, const float* x, float* out, int64_t n,

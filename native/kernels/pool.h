@@ -25,8 +25,13 @@ namespace neurite {
 // g.C is ignored: planes are counted by NC.
 void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, const float* x,
                         float* out, float* argmax) noexcept;
-void max_pool2d_backward(ThreadPool& pool, int64_t NC, int64_t HW, int64_t P, const float* dout,
-                         const float* argmax, float* dx) noexcept;
+// dx[plane, argmax] += dout over NC planes of HW inputs and P outputs; argmax entries outside
+// [0, HW) (and NaN) are skipped. W (the plane's width) and K describe the windows when they
+// tile the plane (K x K, stride K, no padding or dilation: max_pool2d_forward's fast path);
+// pass K = 0 otherwise. They only choose the loop: the result is the same for any argmax.
+void max_pool2d_backward(ThreadPool& pool, int64_t NC, int64_t HW, int64_t P, int64_t W,
+                         int64_t K, const float* dout, const float* argmax,
+                         float* dx) noexcept;
 
 void avg_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC,
                         bool count_include_pad, const float* x, float* out) noexcept;

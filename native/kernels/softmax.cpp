@@ -13,46 +13,6 @@ int64_t row_grain(int64_t cols) { return std::max<int64_t>(1, (1 << 14) / std::m
 
 constexpr int kLanes = 8;
 
-// Row maximum; NaN if the row holds one. Lane-wise so it vectorizes: NaN compares false and is
-// skipped by the max, and is tracked separately.
-float row_max(const float* x, int64_t cols) {
-  float m[kLanes];
-  int nan[kLanes] = {0};
-  for (int k = 0; k < kLanes; ++k) m[k] = -INFINITY;
-  int64_t j = 0;
-  for (; j + kLanes <= cols; j += kLanes) {
-    for (int k = 0; k < kLanes; ++k) {
-      const float v = x[j + k];
-      m[k] = v > m[k] ? v : m[k];
-      nan[k] |= v != v;
-    }
-  }
-  float best = -INFINITY;
-  int any_nan = 0;
-  for (; j < cols; ++j) {
-    best = x[j] > best ? x[j] : best;
-    any_nan |= x[j] != x[j];
-  }
-  for (int k = 0; k < kLanes; ++k) {
-    best = m[k] > best ? m[k] : best;
-    any_nan |= nan[k];
-  }
-  return any_nan ? NAN : best;
-}
-
-// y[j] = exp(x[j] - m), returning sum_j y[j] accumulated in double over kLanes lanes.
-double exp_shifted(const float* x, float m, float* y, int64_t cols) {
-  simd_loop(0, cols, [x, m, y](int64_t j) { y[j] = exp_f(x[j] - m); });
-  double acc[kLanes] = {0};
-  int64_t j = 0;
-  for (; j + kLanes <= cols; j += kLanes)
-    for (int k = 0; k < kLanes; ++k) acc[k] += y[j + k];
-  for (; j < cols; ++j) acc[0] += y[j];
-  double s = 0.0;
-  for (int k = 0; k < kLanes; ++k) s += acc[k];
-  return s;
-}
-
 // sum_j a[j] * b[j] (b may be null: sum_j a[j]) in double over kLanes lanes.
 double lane_dot(const float* a, const float* b, int64_t cols) {
   double acc[kLanes] = {0};
@@ -80,9 +40,12 @@ void softmax_forward(ThreadPool& pool, const float* x, float* y, int64_t rows,
     for (int64_t r = begin; r < end; ++r) {
       const float* xr = x + r * cols;
       float* yr = y + r * cols;
-      const double sum = exp_shifted(xr, row_max(xr, cols), yr, cols);
-      const float inv = static_cast<float>(1.0 / sum);
-      for (int64_t j = 0; j < cols; ++j) yr[j] *= inv;
+      // Two passes over x (the maximum, then e^(x - max) with its sum) and one over y in
+      // cache (the scale).
+      const bool more = r + 1 < end;
+      const double sum = vec_exp_sum(xr, vec_max(xr, cols), yr, cols, more ? xr + cols : nullptr,
+                                     more ? yr + cols : nullptr);
+      vec_scale(yr, static_cast<float>(1.0 / sum), cols);
     }
   });
 }
@@ -108,9 +71,11 @@ void log_softmax_forward(ThreadPool& pool, const float* x, float* y, int64_t row
     for (int64_t r = begin; r < end; ++r) {
       const float* xr = x + r * cols;
       float* yr = y + r * cols;
-      const float m = row_max(xr, cols);
+      const float m = vec_max(xr, cols);
       // y is used as scratch for the exponentials, then overwritten.
-      const double sum = exp_shifted(xr, m, yr, cols);
+      const bool more = r + 1 < end;
+      const double sum = vec_exp_sum(xr, m, yr, cols, more ? xr + cols : nullptr,
+                                     more ? yr + cols : nullptr);
       // (x - m) - log(sum) rather than x - (m + log(sum)): for large logits m + log(sum)
       // would round away the small part.
       const float log_sum = static_cast<float>(std::log(sum));

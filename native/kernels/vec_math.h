@@ -1,18 +1,24 @@
-// Branch-free float32 exp, sigmoid and tanh that compilers vectorize at the baseline ISA
-// (SSE2 on x86-64, NEON on arm64): every path is computed and the result selected, with no
-// calls into libm. Shared by the elementwise and softmax kernels. Not fast-math: the usual
-// IEEE rules hold, so the same input gives the same bits on every thread and every call.
+// Branch-free float32 exp, sigmoid, tanh, log and softplus, written once (vec_math_impl.h)
+// against a small vector vocabulary and compiled for plain floats (the scalar functions below,
+// which compilers also vectorize inside simd_loop) and, in vec_math.cpp, for SSE2, AVX2 and
+// AVX-512 vectors behind the process-wide ISA choice (vec_map and the softmax row helpers).
+// Shared by the elementwise and softmax kernels. No calls into libm, and not fast-math: the
+// usual IEEE rules hold and no multiply-add is fused, so the same input gives the same bits on
+// every thread, every call and every ISA path.
 //
 // The selects are bit masks (pick, keep_if): GCC rewrites a float `c ? a : b` feeding further
 // arithmetic into branches around trapping float operations, which it will not vectorize.
 //
-// Accuracy over all finite float inputs (checked by test/parity/elementwise.test.ts against
-// double precision, and stated in its header):
-//   exp_f      <= 2 ulp relative error for results >= FLT_MIN (subnormal results: absolute
-//              error below 2e-45); +Inf above ln(FLT_MAX), 0 below ln(2^-150).
-//   sigmoid_f  <= 4 ulp (relative), computed from exp_f(-|x|).
-//   tanh_f     <= 4 ulp (relative): an odd polynomial for |x| < 0.625, 1 - 2 / (e^2|x| + 1)
-//              above (Cephes tanhf).
+// Accuracy over all finite float inputs (checked by test/parity/elementwise.test.ts and
+// native/test/elementwise_test.cpp against double precision over dense sweeps; in brackets the
+// worst error found over every 7th float bit pattern):
+//   exp_f      <= 2 ulp relative error for results >= FLT_MIN [0.96] (subnormal results:
+//              absolute error below 2e-45); +Inf above ln(FLT_MAX), 0 below ln(2^-150).
+//   sigmoid_f  <= 4 ulp (relative) [2.7], computed from exp_f(-|x|).
+//   tanh_f     <= 4 ulp (relative) [2.4]: m / (m + 2) with m = e^(2|x|) - 1 (see tanh_v).
+//   log_f      <= 2 ulp (relative) [0.81], Cephes logf; log(+-0) = -Inf, log(x < 0) = NaN.
+//   softplus_f <= 4 ulp (relative) [1.9]: max(x, 0) + log1p(e^-|x|).
+//   sqrt       the SIMD square-root instruction: correctly rounded.
 // NaN in gives NaN out; +-Inf give the limits.
 #pragma once
 
@@ -47,63 +53,68 @@ inline float pick(bool cond, float a, float b) {
   return bits_to_float((float_to_bits(a) & mask) | (float_to_bits(b) & ~mask));
 }
 
-// Cephes expf: x = n ln2 + r with |r| <= ln2 / 2 (Cody-Waite split of ln2), e^r by a degree-6
-// polynomial, then scaled by 2^n in two halves so subnormal results come out right.
-//
-// Written so GCC and Clang vectorize it without fast-math: no select feeds a constant into
-// the long computation (the compiler would specialize that path and leave a branch); the
-// range limits are applied arithmetically and the special cases selected at the end; the
-// integer n is read from the bits of the rounding sum (no float-to-int conversion, which
-// would be undefined for NaN), and exponent bits are built in unsigned arithmetic.
-inline float exp_f(float x) {
-  constexpr float kHi = 88.72283172607422f, kLo = -103.97207f;  // e^kHi < FLT_MAX; e^kLo ~ 2^-150
-  const float over = x - kHi, under = kLo - x;
-  float xc = x - keep_if(over, over > 0.0f);   // ~min(x, kHi) for finite x
-  xc = xc + keep_if(under, under > 0.0f);       // ~max(., kLo)
-  // n = round(x / ln2) with the 1.5 * 2^23 trick: the low mantissa bits of t hold n.
-  const float shifter = 12582912.0f;
-  const float t = xc * 1.44269504088896341f + shifter;
-  const float n = t - shifter;
-  const float r = (xc - n * 0.693359375f) - n * -2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float er = (p * r) * r + r + 1.0f;
-  const uint32_t k = float_to_bits(t) - float_to_bits(shifter);  // n mod 2^32
-  const uint32_t k1 = static_cast<uint32_t>(static_cast<int32_t>(k) >> 1);  // floor(n / 2)
-  const uint32_t k2 = k - k1;
-  // Both halves lie in [-75, 65]: 2^k from the exponent field.
-  const float y = er * bits_to_float((k1 + 127u) << 23) * bits_to_float((k2 + 127u) << 23);
-  float out = pick(x > kHi, INFINITY, y);
-  out = pick(x < kLo, 0.0f, out);
-  return pick(x != x, x, out);
-}
+// The scalar instance of vec_math_impl.h: lanes are plain floats.
+namespace vm_scalar {
 
-inline float sigmoid_f(float x) {
-  const float e = exp_f(-std::fabs(x));  // in (0, 1]
-  const float inv = 1.0f / (1.0f + e);
-  const float y = pick(x >= 0.0f, inv, e * inv);
-  return pick(x != x, x, y);
-}
+using V = float;
+using M = bool;
 
-inline float tanh_f(float x) {
-  const float ax = std::fabs(x);
-  // Small |x|: tanh(x) = x + x^3 P(x^2).
-  const float z = x * x;
-  float p = -5.70498872745e-3f;
-  p = p * z + 2.06390887954e-2f;
-  p = p * z - 5.37397155531e-2f;
-  p = p * z + 1.33314422036e-1f;
-  p = p * z - 3.33332819422e-1f;
-  const float small = x + x * z * p;
-  // Large |x|: 1 - 2 / (e^{2|x|} + 1), with the sign put back.
-  const float big = 1.0f - 2.0f / (exp_f(2.0f * ax) + 1.0f);
-  const float signed_big = std::copysign(big, x);
-  const float y = pick(ax < 0.625f, small, signed_big);
-  return pick(!(ax > 0.0f), x, y);  // NaN and +-0 come back as they are
+inline V set1(float v) { return v; }
+inline V add(V a, V b) { return a + b; }
+inline V sub(V a, V b) { return a - b; }
+inline V mul(V a, V b) { return a * b; }
+inline V div(V a, V b) { return a / b; }
+inline V min_(V a, V b) { return pick(a < b, a, b); }
+inline V max_(V a, V b) { return pick(a > b, a, b); }
+inline V and_(V a, V b) { return bits_to_float(float_to_bits(a) & float_to_bits(b)); }
+inline V or_(V a, V b) { return bits_to_float(float_to_bits(a) | float_to_bits(b)); }
+inline M lt(V a, V b) { return a < b; }
+inline M eq(V a, V b) { return a == b; }
+inline M mask_and(M a, M b) { return a && b; }
+inline V select(M m, V a, V b) { return pick(m, a, b); }
+inline V bits_const(uint32_t bits) { return bits_to_float(bits); }
+inline V add_bits(V a, V b) { return bits_to_float(float_to_bits(a) + float_to_bits(b)); }
+inline V sub_bits(V a, V b) { return bits_to_float(float_to_bits(a) - float_to_bits(b)); }
+inline V shl23(V a) { return bits_to_float(float_to_bits(a) << 23); }
+inline V sar1(V a) {
+  return bits_to_float(static_cast<uint32_t>(static_cast<int32_t>(float_to_bits(a)) >> 1));
 }
+inline V exponent_bits(V a) { return bits_to_float(float_to_bits(a) >> 23); }
+inline V mantissa_to_half(V a) { return bits_to_float((float_to_bits(a) & 0x007FFFFFu) | 0x3F000000u); }
+inline V to_float_int(V a) { return static_cast<float>(static_cast<int32_t>(float_to_bits(a))); }
+
+#define NEURITE_VEC_FN inline
+#include "vec_math_impl.h"
+#undef NEURITE_VEC_FN
+
+}  // namespace vm_scalar
+
+inline float exp_f(float x) { return vm_scalar::exp_v(x); }
+inline float sigmoid_f(float x) { return vm_scalar::sigmoid_v(x); }
+inline float tanh_f(float x) { return vm_scalar::tanh_v(x); }
+inline float log_f(float x) { return vm_scalar::log_v(x); }
+inline float softplus_f(float x) { return vm_scalar::softplus_v(x); }
+// e^x for x <= 0 or NaN (softmax's e^(x - max)): exp_f, but 0 below x = -87.3 (no subnormals).
+inline float exp_nonpositive_f(float x) { return vm_scalar::exp_nonpositive_v(x); }
+
+// Whole arrays on the active ISA (native/common/cpu.h), in vec_math.cpp.
+enum class VecFn : int { Exp, Sigmoid, Tanh, Log, Sqrt, Softplus };
+
+// y[i] = f(x[i]) for i < n (y may be x). Same bits as the scalar functions above.
+void vec_map(VecFn f, const float* x, float* y, int64_t n) noexcept;
+
+// max_j x[j], NaN if x holds a NaN, -Inf if n == 0.
+float vec_max(const float* x, int64_t n) noexcept;
+
+// y[j] = exp_nonpositive_f(x[j] - m) for j < n, where m >= every x[j] (y may be x); returns sum_j y[j] in double, accumulated in
+// 16 lanes (lane j % 16, in order of j) that are added in lane order at the end, so the sum is
+// the same on every ISA path. If next_x and next_y are given, the next n-element rows of x and
+// y are prefetched along the way (softmax's row loop: the next row arrives from memory while
+// this one is computed).
+double vec_exp_sum(const float* x, float m, float* y, int64_t n, const float* next_x = nullptr,
+                   float* next_y = nullptr) noexcept;
+
+// y[j] *= s for j < n (one rounded product each: the same bits on every path).
+void vec_scale(float* y, float s, int64_t n) noexcept;
 
 }  // namespace neurite

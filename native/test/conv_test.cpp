@@ -112,7 +112,7 @@ TEST(locally_connected_and_pooling_match_direct_loops) {
     // Max pooling (dilated windows) and its gradient; the argmax must point at the maximum.
     std::vector<float> mo(c.N * c.C * P), am(mo.size()), mdx(x.size(), 0.0f), ao(mo.size()), adx(x.size(), 0.0f);
     neurite::max_pool2d_forward(pool, g, c.N * c.C, x.data(), mo.data(), am.data());
-    neurite::max_pool2d_backward(pool, c.N * c.C, c.H * c.W, P, mo.data(), am.data(), mdx.data());
+    neurite::max_pool2d_backward(pool, c.N * c.C, c.H * c.W, P, c.W, 0, mo.data(), am.data(), mdx.data());
     for (int k = 0; k < c.N * c.C * P; ++k) {
       if (am[k] < 0) continue;
       CHECK(mo[k] == x[(k / P) * c.H * c.W + static_cast<int>(am[k])]);

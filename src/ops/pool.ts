@@ -43,6 +43,14 @@ function window(fn: string, x: Tensor, kernel: Pair, options: MaxPool2dOptions) 
   return { N, C, H, W, OH, OW, win: [N, C, H, W, KH, KW, sh, sw, pt, pb, pl, pr] as const, dil: [dh, dw] as const };
 }
 
+/** K when the windows are K x K at stride K with no padding or dilation (they tile the plane), else 0. */
+function tilingK(g: ReturnType<typeof window>): number {
+  const [, , , , KH, KW, sh, sw, pt, pb, pl, pr] = g.win;
+  const [dh, dw] = g.dil;
+  const tiles = KH === KW && sh === KH && sw === KW && pt === 0 && pb === 0 && pl === 0 && pr === 0 && dh === 1 && dw === 1;
+  return tiles ? KH : 0;
+}
+
 /**
  * Max pooling over KH x KW windows (torch.nn.functional.max_pool2d, floor mode). Padding
  * never wins. @param x (N, C, H, W) @returns (N, C, OH, OW)
@@ -57,7 +65,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions
   backend().maxPool2dForward(x.data, out.data, argmax, ...g.win, ...g.dil);
   return record(out, 'maxPool2d', [x], (dout) => {
     const dx = gradBuffer(x);
-    if (dx) backend().maxPool2dBackward(dout, argmax, dx, g.N * g.C, g.H * g.W, g.OH * g.OW);
+    if (dx) backend().maxPool2dBackward(dout, argmax, dx, g.N * g.C, g.H * g.W, g.OH * g.OW, g.W, tilingK(g));
   });
 }
 

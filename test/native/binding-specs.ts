@@ -407,7 +407,7 @@ export const BINDING_SPECS: BindingSpec[] = [
   },
   {
     fn: 'maxPool2dBackward',
-    args: [f32('dout', (a) => a.NC * a.P), f32('argmax', (a) => a.NC * a.P), f32('dx', (a) => a.NC * a.HW), dim('NC'), dim('HW'), dim('P')],
+    args: [f32('dout', (a) => a.NC * a.P), f32('argmax', (a) => a.NC * a.P), f32('dx', (a) => a.NC * a.HW), dim('NC'), dim('HW'), dim('P'), dim('W'), dim('K')],
   },
   ...['avgPool2dForward', 'avgPool2dBackward'].map((fn): BindingSpec => ({
     fn,

@@ -9,9 +9,9 @@
  * - axpy and the broadcast gradient unbroadcastSum (float sums of up to S terms of size <= 1):
  *   |a - e| <= 1e-6 |e| + 1.2e-7 * S.
  * NaN must meet NaN and an infinity must meet the same infinity.
- * The native exp, sigmoid and tanh (native/kernels/vec_math.h) are also held to their stated
- * maximum errors over a dense sweep: exp <= 2 ulp, sigmoid <= 4 ulp, tanh <= 4 ulp for normal
- * results, and under 2e-45 absolute for subnormal ones.
+ * The native exp, sigmoid, tanh, log and softplus (native/kernels/vec_math.h) are also held to
+ * their stated maximum errors over a dense sweep: exp <= 2 ulp, sigmoid <= 4 ulp, tanh <= 4 ulp,
+ * log <= 2 ulp, softplus <= 4 ulp for normal results, and under 2e-45 absolute for subnormal ones.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -147,6 +147,21 @@ describe.each(BACKEND_NAMES)('elementwise on %s', (name) => {
         expectClose(dx, expected, 1e-6, 1.2e-7 * (terms + 1));
         void which;
       }
+    });
+  });
+
+  describe('unbroadcastSum on shapes large enough to split over the pool', () => {
+    it.each([
+      { shape: [389, 521], s: [521] }, { shape: [389, 521], s: [389, 1] }, { shape: [389, 521], s: [] },
+      { shape: [7, 13, 2047], s: [1, 13, 1] }, { shape: [2, 97, 521], s: [2, 1, 521] },
+      { shape: [5, 3, 4099], s: [5, 3, 1] },
+    ])('shape=$shape into $s', ({ shape, s }) => {
+      const dout = pattern(size(shape), 60);
+      const dx = pattern(size(s), 61);
+      const expected = unbroadcastOracle(dout, shape, s);
+      for (let i = 0; i < expected.length; i++) expected[i] += dx[i]!;
+      withThreads(2, () => B().unbroadcastSum(dout, shape, dx, stridesIn(s, shape)));
+      expectClose(dx, expected, 1e-6, 1.2e-7 * (size(shape) / Math.max(1, size(s)) + 1));
     });
   });
 
@@ -298,21 +313,27 @@ describe('elementwise native results do not depend on the thread count', () => {
   it('unbroadcastSum, scale, axpy, bias add', () => {
     const dout = pattern(389 * 521, 55);
     acrossThreads(() => {
-      const d0 = new Float32Array(521), d1 = new Float32Array(389);
+      const d0 = new Float32Array(521), d1 = new Float32Array(389), all = new Float32Array(1);
+      const mid = new Float32Array(13), outer = new Float32Array(2 * 521);
       native().unbroadcastSum(dout, [389, 521], d0, [0, 1]);
       native().unbroadcastSum(dout, [389, 521], d1, [1, 0]);
+      native().unbroadcastSum(dout, [389, 521], all, [0, 0]);
+      // A conv-bias-like gradient (reduce all but a middle dim) and a kept outer dim.
+      native().unbroadcastSum(dout.subarray(0, 7 * 13 * 2047), [7, 13, 2047], mid, [0, 1, 0]);
+      native().unbroadcastSum(dout.subarray(0, 2 * 97 * 521), [2, 97, 521], outer, [521, 0, 1]);
+      expect(all[0]).toBeCloseTo(dout.reduce((a, b) => a + b, 0), 2);
       const s = new Float32Array(dout.length), y = pattern(dout.length, 56);
       native().scale(dout, 0.3, s, dout.length);
       native().axpy(-0.7, dout, y, dout.length);
       const o = pattern(dout.length, 57), db = new Float32Array(521);
       native().biasAddForward(o, d0, 389, 521);
       native().biasAddBackward(dout, db, 389, 521);
-      return concatFloats(d0, d1, s, y, o, db);
+      return concatFloats(d0, d1, all, mid, outer, s, y, o, db);
     });
   });
 });
 
-describe('native exp, sigmoid and tanh stay within their documented error (native/kernels/vec_math.h)', () => {
+describe('native exp, sigmoid, tanh, log and softplus stay within their documented error (native/kernels/vec_math.h)', () => {
   const FLT_MIN = 1.1754943508222875e-38;
   /** Spacing of float32 values at |v| (the ulp), for normal v. */
   const ulp = (v: number): number => {
@@ -322,17 +343,22 @@ describe('native exp, sigmoid and tanh stay within their documented error (nativ
     i[0]! += 1;
     return f[0]! - below;
   };
+  const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
   const cases = [
     { op: 'exp' as const, f: Math.exp, lo: -110, hi: 90, maxUlp: 2 },
     { op: 'sigmoid' as const, f: (x: number) => 1 / (1 + Math.exp(-x)), lo: -110, hi: 40, maxUlp: 4 },
     { op: 'tanh' as const, f: Math.tanh, lo: -12, hi: 12, maxUlp: 4 },
+    { op: 'log' as const, f: Math.log, lo: 0, hi: 100, maxUlp: 2 },
+    { op: 'softplus' as const, f: softplus, lo: -110, hi: 90, maxUlp: 4 },
   ];
   it.each(cases)('$op <= $maxUlp ulp on a dense sweep', ({ op, f, lo, hi, maxUlp }) => {
     const n = 1 << 18;
     const x = new Float32Array(n);
     for (let i = 0; i < n; i++) x[i] = lo + ((hi - lo) * i) / n;
-    // Small magnitudes too, where tanh switches to its polynomial.
-    for (let i = 0; i < 8192; i++) x[i] = (i % 2 ? -1 : 1) * 1e-8 * Math.pow(1.002, i);
+    // Small magnitudes too (where tanh's m = e^2|x| - 1 is tiny), and for log every binade
+    // from the subnormals up (positive only).
+    for (let i = 0; i < 8192; i++) x[i] = (op === 'log' || i % 2 ? 1 : -1) * 1e-8 * Math.pow(1.002, i);
+    if (op === 'log') for (let i = 0; i < 8192; i++) x[8192 + i] = 1e-45 * Math.pow(1.0105, i);
     const y = new Float32Array(n);
     kernels('native').unaryForward(UNARY_CODES[op], x, y, n, 0);
     let worst = 0, at = 0;

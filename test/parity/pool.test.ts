@@ -23,6 +23,9 @@ function randomCases(count: number, seed: number): ConvCase[] {
 
 const cases = randomCases(20, 3);
 const label = (c: ConvCase) => `x=[${c.N},${c.C},${c.H},${c.W}] k=${c.KH}x${c.KW} s=${c.sh},${c.sw} p=${c.pt},${c.pb},${c.pl},${c.pr}`;
+/** The maxPool2dBackward hint: K when the windows tile the plane, else 0 (as src/ops/pool.ts). */
+const tilingK = (c: ConvCase) =>
+  (c.KH === c.KW && c.sh === c.KH && c.sw === c.KW && c.pt + c.pb + c.pl + c.pr === 0 && c.dh === 1 && c.dw === 1 ? c.KH : 0);
 const win = (c: ConvCase) => [c.N, c.C, c.H, c.W, c.KH, c.KW, c.sh, c.sw, c.pt, c.pb, c.pl, c.pr] as const;
 
 describe.each(BACKEND_NAMES)('pooling on %s vs the nested-loop oracle', (backend) => {
@@ -39,7 +42,7 @@ describe.each(BACKEND_NAMES)('pooling on %s vs the nested-loop oracle', (backend
     // Max backward: the gradient goes to the argmax only.
     const dout = pattern(n, 20 + i);
     const dx = new Float32Array(x.length);
-    K.maxPool2dBackward(dout, argmax, dx, c.N * c.C, HW, OH * OW);
+    K.maxPool2dBackward(dout, argmax, dx, c.N * c.C, HW, OH * OW, c.W, tilingK(c));
     const dref = new Float64Array(x.length);
     for (let k = 0; k < n; k++) dref[Math.floor(k / (OH * OW)) * HW + ref.argmax[k]!] += dout[k]!;
     expectClose(dx, dref, 1e-6, 1e-6);
@@ -88,6 +91,9 @@ describe.each(BACKEND_NAMES)('pooling on %s vs the nested-loop oracle', (backend
   // of a window must win and stay.
   it.each([
     { K: 2, H: 8, W: 10 }, { K: 2, H: 7, W: 9 }, { K: 2, H: 28, W: 28 }, { K: 3, H: 9, W: 12 }, { K: 3, H: 10, W: 11 }, { K: 1, H: 3, W: 5 },
+    // Output rows of 16 and more: the AVX-512 gather in the native backward (17 = 16 + 1 and
+    // 8 + 8 + 1: full and masked steps).
+    { K: 2, H: 6, W: 34 }, { K: 2, H: 9, W: 35 }, { K: 2, H: 64, W: 64 },
   ])('max pooling with tiling windows k=$K on $H x $W: ties and NaN', ({ K, H, W }) => {
     const c: ConvCase = { N: 2, C: 3, H, W, OC: 3, KH: K, KW: K, sh: K, sw: K, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 1 };
     const [OH, OW] = outSize(c);
@@ -118,6 +124,29 @@ describe.each(BACKEND_NAMES)('pooling on %s vs the nested-loop oracle', (backend
           expect(Object.is(out[o], Math.fround(best)) || (Number.isNaN(out[o]) && Number.isNaN(best))).toBe(true);
           expect(argmax[o]).toBe(arg);
         }
+
+    // Backward with the tiling hint (the native gather) against the generic scatter (K = 0)
+    // and a plain scatter here: same bits, including the -0 left alone where no window points
+    // and a NaN dout, plus a few argmax entries edited to point outside their own window (or
+    // out of the plane, or NaN), which the gather must hand to the scatter.
+    const P = OH * OW, NC = c.N * c.C;
+    const dout = pattern(n, 30 + K);
+    dout[0] = NaN;
+    const am = argmax.slice();
+    am[1] = 0; am[2] = HW; am[3] = NaN; am[n - 1] = -1;
+    if (P > 1) am[P + 1] = am[P]!;
+    const dx0 = Float32Array.from(pattern(NC * HW, 40 + K), (v, i) => (i % 5 === 0 ? -0 : v));
+    const expected = dx0.slice();
+    for (let k = 0; k < n; k++) {
+      const a = am[k]!;
+      if (a >= 0 && a < HW) expected[Math.floor(k / P) * HW + a] += dout[k]!;
+    }
+    const fast = dx0.slice(), generic = dx0.slice();
+    kernels(backend).maxPool2dBackward(dout, am, fast, NC, HW, P, W, K);
+    kernels(backend).maxPool2dBackward(dout, am, generic, NC, HW, P, W, 0);
+    const same = (a: Float32Array, b: Float32Array) => a.every((v, i) => Object.is(v, b[i]));
+    expect(same(generic, expected), 'generic vs scatter').toBe(true);
+    expect(same(fast, expected), 'tiling hint vs scatter').toBe(true);
   });
 
   it('NaN propagates through max pooling', () => {
@@ -141,8 +170,14 @@ describe('pool native binding checks', () => {
     expect(() => K().maxPool2dForward(new Float32Array(0), new Float32Array(0), new Float32Array(0), 0, 1, 4097, 4097, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1))
       .toThrow(/H\*W \(16785409\) must be at most 2\^24/);
     const dx = new Float32Array(4);
-    K().maxPool2dBackward(new Float32Array([1, 2, 3, 4]), new Float32Array([4, -1, NaN, 2]), dx, 1, 4, 4);
+    K().maxPool2dBackward(new Float32Array([1, 2, 3, 4]), new Float32Array([4, -1, NaN, 2]), dx, 1, 4, 4, 2, 0);
     expect(Array.from(dx)).toEqual([0, 0, 4, 0]);
+    // The same through the tiling path (W = 2, K = 1), and hints that do not fit the sizes.
+    for (const [W, K1] of [[2, 1], [3, 1], [2, 7], [0, 2]] as const) {
+      const d = new Float32Array(4);
+      K().maxPool2dBackward(new Float32Array([1, 2, 3, 4]), new Float32Array([4, -1, NaN, 2]), d, 1, 4, 4, W, K1);
+      expect(Array.from(d), `W=${W} K=${K1}`).toEqual([0, 0, 4, 0]);
+    }
     expect(() => K().avgPool2dForward(new Float32Array(4), new Float32Array(1), 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 1 as unknown as boolean))
       .toThrow(/countIncludePad\) must be a boolean/);
     expect(() => K().adaptiveAvgPool2dForward(new Float32Array(4), new Float32Array(1), 1, 2, 2, 0, 1)).toThrow(/OH/);

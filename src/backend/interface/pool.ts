@@ -15,8 +15,12 @@ export interface PoolKernels {
     strideH: number, strideW: number, padTop: number, padBottom: number, padLeft: number, padRight: number,
     dilationH: number, dilationW: number,
   ): void;
-  /** dx[plane, argmax] += dout; NC planes of HW inputs and P outputs. */
-  maxPool2dBackward(dout: Float32Array, argmax: Float32Array, dx: Float32Array, NC: number, HW: number, P: number): void;
+  /**
+   * dx[plane, argmax] += dout; NC planes of HW inputs and P outputs. W (the plane width) and K
+   * say the windows tile the plane (K x K, stride K, no padding or dilation; K = 0 otherwise):
+   * a hint for a faster loop, the result is the same for any argmax.
+   */
+  maxPool2dBackward(dout: Float32Array, argmax: Float32Array, dx: Float32Array, NC: number, HW: number, P: number, W: number, K: number): void;
   avgPool2dForward(
     x: Float32Array, out: Float32Array,
     N: number, C: number, H: number, W: number, KH: number, KW: number,

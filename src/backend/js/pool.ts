@@ -67,6 +67,7 @@ export const pool: PoolKernels = {
     }
   },
 
+  // W and K (the tiling hint) change nothing here: the scatter is the reference.
   maxPool2dBackward(dout, argmax, dx, NC, HW, P) {
     for (let c = 0; c < NC; c++) {
       for (let p = 0; p < P; p++) {

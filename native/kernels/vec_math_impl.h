@@ -1,0 +1,141 @@
+// The float32 math of vec_math.h written once against a small vector vocabulary, and included
+// once per lane type: by vec_math.h for plain `float` (the scalar API), and by vec_math.cpp for
+// SSE2, AVX2 and AVX-512 vectors (each inside its own namespace and target region). No include
+// guard on purpose.
+//
+// The including namespace provides:
+//   V (lanes of float), M (lanes of bool), and
+//   set1, add, sub, mul, div, min_, max_ (x86 semantics: min_(a, b) = a < b ? a : b and
+//   max_(a, b) = a > b ? a : b, so a NaN in b passes through), and_, or_,
+//   lt, eq, mask_and, select (m ? a : b), and on the bits: add_bits / sub_bits (integer add
+//   and subtract of two bit patterns), shl23 (bits << 23), sar1 (arithmetic >> 1),
+//   exponent_bits (bits >> 23, logical), mantissa_to_half (the mantissa with the exponent of
+//   0.5), to_float_int (the integer in the bits, converted to float), bits_const (a V holding
+//   the given bit pattern).
+//
+// Every lane goes through the same IEEE operations in the same order, with no fused
+// multiply-add (vec_math.cpp turns contraction off), so every lane type gives the same bits.
+
+// e^x. Cephes expf: x = n ln2 + r with |r| <= ln2 / 2 (Cody-Waite split of ln2), e^r by a
+// degree-7 polynomial, then 2^n applied in two halves so subnormal results round right.
+// x is clamped to [-104, 89] first: below -104 the result rounds to 0 anyway, above 89 the
+// scaling overflows to +Inf by itself, and a NaN passes both clamps (see min_/max_) and the
+// arithmetic. The integer n is read from the bits of the rounding sum t = x / ln2 + 1.5 * 2^23.
+NEURITE_VEC_FN V exp_v(V x) {
+  const V xc = min_(set1(89.0f), max_(set1(-104.0f), x));
+  const V shifter = set1(12582912.0f);
+  const V t = add(mul(xc, set1(1.44269504088896341f)), shifter);
+  const V n = sub(t, shifter);
+  const V r = sub(sub(xc, mul(n, set1(0.693359375f))), mul(n, set1(-2.12194440e-4f)));
+  V p = set1(1.9875691500e-4f);
+  p = add(mul(p, r), set1(1.3981999507e-3f));
+  p = add(mul(p, r), set1(8.3334519073e-3f));
+  p = add(mul(p, r), set1(4.1665795894e-2f));
+  p = add(mul(p, r), set1(1.6666665459e-1f));
+  p = add(mul(p, r), set1(5.0000001201e-1f));
+  const V er = add(add(mul(mul(p, r), r), r), set1(1.0f));
+  // n = bits(t) - bits(shifter) as integers; 2^floor(n/2) and 2^(n - floor(n/2)).
+  const V k = sub_bits(t, shifter);
+  const V k1 = sar1(k);
+  const V k2 = sub_bits(k, k1);
+  const V s1 = shl23(add_bits(k1, bits_const(127u)));
+  const V s2 = shl23(add_bits(k2, bits_const(127u)));
+  return mul(mul(er, s1), s2);
+}
+
+// e^x for x <= 0 (or NaN), the softmax case: the exp_v above with one clamp and a one-step
+// 2^n, since n >= -126 after clamping x at -87.3; results below 2^-126 (x < -87.3) are
+// flushed to 0. Same accuracy as exp_v for the results it keeps.
+NEURITE_VEC_FN V exp_nonpositive_v(V x) {
+  const V lo = set1(-87.3f);
+  const V xc = max_(lo, x);
+  const V shifter = set1(12582912.0f);
+  const V t = add(mul(xc, set1(1.44269504088896341f)), shifter);
+  const V n = sub(t, shifter);
+  const V r = sub(sub(xc, mul(n, set1(0.693359375f))), mul(n, set1(-2.12194440e-4f)));
+  V p = set1(1.9875691500e-4f);
+  p = add(mul(p, r), set1(1.3981999507e-3f));
+  p = add(mul(p, r), set1(8.3334519073e-3f));
+  p = add(mul(p, r), set1(4.1665795894e-2f));
+  p = add(mul(p, r), set1(1.6666665459e-1f));
+  p = add(mul(p, r), set1(5.0000001201e-1f));
+  const V er = add(add(mul(mul(p, r), r), r), set1(1.0f));
+  const V y = mul(er, add_bits(shl23(t), bits_const(127u << 23)));
+  return select(lt(x, lo), set1(0.0f), y);
+}
+
+// 1 / (1 + e^-x), from e = e^-|x| so nothing overflows: 1 / (1 + e) for x >= 0, e / (1 + e)
+// below.
+NEURITE_VEC_FN V sigmoid_v(V x) {
+  const V sign = bits_const(0x80000000u);
+  const V e = exp_v(or_(x, sign));  // e^-|x|
+  const V inv = div(set1(1.0f), add(set1(1.0f), e));
+  return select(lt(x, set1(0.0f)), mul(e, inv), inv);
+}
+
+// tanh(x) = sign(x) * m / (m + 2) with m = e^(2|x|) - 1, the exp above stopped before its
+// final "+ 1" so that m keeps its relative precision for small |x|: with 2|x| = n ln2 + r,
+// m = 2^n (e^r - 1) + (2^n - 1). |x| is clamped to 10 (tanh rounds to 1 from 9.01 on), so
+// 2^n is a plain normal power of two. NaN passes through; -0 stays -0.
+NEURITE_VEC_FN V tanh_v(V x) {
+  const V sign = bits_const(0x80000000u);
+  const V a = min_(set1(10.0f), and_(x, bits_const(0x7FFFFFFFu)));
+  const V z = add(a, a);
+  const V shifter = set1(12582912.0f);
+  const V t = add(mul(z, set1(1.44269504088896341f)), shifter);
+  const V n = sub(t, shifter);
+  const V r = sub(sub(z, mul(n, set1(0.693359375f))), mul(n, set1(-2.12194440e-4f)));
+  V p = set1(1.9875691500e-4f);
+  p = add(mul(p, r), set1(1.3981999507e-3f));
+  p = add(mul(p, r), set1(8.3334519073e-3f));
+  p = add(mul(p, r), set1(4.1665795894e-2f));
+  p = add(mul(p, r), set1(1.6666665459e-1f));
+  p = add(mul(p, r), set1(5.0000001201e-1f));
+  const V em1 = add(mul(mul(p, r), r), r);  // e^r - 1
+  // bits(t) << 23 is n << 23 (the shifter's own bits shift out); add the exponent bias.
+  const V two_n = add_bits(shl23(t), bits_const(127u << 23));
+  const V m = add(mul(two_n, em1), sub(two_n, set1(1.0f)));
+  const V y = div(m, add(m, set1(2.0f)));
+  return or_(y, and_(x, sign));
+}
+
+// log(x). Cephes logf: x = f 2^e with f in [sqrt(1/2), sqrt(2)), log(f) = g - g^2 / 2 +
+// g^3 P(g) with g = f - 1, plus e ln2 in two parts. Subnormal inputs are scaled by 2^23
+// first. log(+-0) = -Inf, log(+Inf) = +Inf, negative or NaN inputs give NaN.
+NEURITE_VEC_FN V log_v(V x) {
+  const M tiny = lt(x, set1(1.17549435e-38f));
+  const V xs = select(tiny, mul(x, set1(8388608.0f)), x);
+  V e = sub(to_float_int(exponent_bits(xs)), select(tiny, set1(149.0f), set1(126.0f)));
+  V f = mantissa_to_half(xs);  // in [0.5, 1)
+  const M low = lt(f, set1(0.707106781186547524f));
+  e = sub(e, select(low, set1(1.0f), set1(0.0f)));
+  const V g = sub(select(low, add(f, f), f), set1(1.0f));
+  const V z = mul(g, g);
+  V p = set1(7.0376836292e-2f);
+  p = add(mul(p, g), set1(-1.1514610310e-1f));
+  p = add(mul(p, g), set1(1.1676998740e-1f));
+  p = add(mul(p, g), set1(-1.2420140846e-1f));
+  p = add(mul(p, g), set1(1.4249322787e-1f));
+  p = add(mul(p, g), set1(-1.6668057665e-1f));
+  p = add(mul(p, g), set1(2.0000714765e-1f));
+  p = add(mul(p, g), set1(-2.4999993993e-1f));
+  p = add(mul(p, g), set1(3.3333331174e-1f));
+  V y = mul(mul(p, g), z);
+  y = add(y, mul(e, set1(-2.12194440e-4f)));
+  y = sub(y, mul(z, set1(0.5f)));
+  V out = add(g, y);
+  out = add(out, mul(e, set1(0.693359375f)));
+  const V inf = bits_const(0x7F800000u);
+  const V special = select(eq(x, set1(0.0f)), bits_const(0xFF800000u),
+                           select(eq(x, inf), inf, bits_const(0x7FC00000u)));
+  return select(mask_and(lt(set1(0.0f), x), lt(x, inf)), out, special);
+}
+
+// log(1 + e^x) = max(x, 0) + log1p(e^-|x|), with log1p(u) = log(w) - ((w - 1) - u) / w for
+// w = 1 + u (the quotient corrects the rounding of w; when w rounds to 1 it gives u).
+NEURITE_VEC_FN V softplus_v(V x) {
+  const V u = exp_v(or_(x, bits_const(0x80000000u)));  // e^-|x|, in [0, 1]
+  const V w = add(set1(1.0f), u);
+  const V l1p = sub(log_v(w), div(sub(sub(w, set1(1.0f)), u), w));
+  return add(max_(set1(0.0f), x), l1p);
+}
