@@ -40,4 +40,34 @@ inline std::string bh_text(const CellDims& d, int64_t G) {
          " gates";
 }
 
+// T (argument 0), B and H (1, 2) of a sequence kernel, with the same limits as cell_dims.
+struct SeqDims {
+  int64_t T;
+  CellDims d;
+};
+
+inline SeqDims seq_dims(const Args& args) {
+  const int64_t T = args.dim(0, "T", 0);
+  const int64_t B = args.dim(1, "B", 1);
+  const int64_t H = args.dim(2, "H", 1);
+  if (mul_sat(mul_sat(4, H), H) > (int64_t{1} << 40) ||
+      mul_sat(mul_sat(mul_sat(4, H), B), T + 1) > (int64_t{1} << 40)) {
+    args.range_error("T=" + std::to_string(T) + ", B=" + std::to_string(B) + ", H=" +
+                     std::to_string(H) + " is too large");
+  }
+  return {T, {B, H}};
+}
+
+// A sequence mask: an empty Float32Array (every step real) or at least T * B values.
+inline const float* seq_mask(const Args& args, size_t i, int64_t T, int64_t B) {
+  Napi::Float32Array mask = args.f32(i, "mask");
+  const int64_t have = static_cast<int64_t>(mask.ElementLength());
+  if (have == 0) return nullptr;
+  if (have < T * B) {
+    args.range_error("mask has " + std::to_string(have) +
+                     " elements, needs 0 (no mask) or at least T*B (" + std::to_string(T * B) + ")");
+  }
+  return mask.Data();
+}
+
 }  // namespace neurite

@@ -4,6 +4,8 @@
 //   small: images_per_gemm), each group's rows of the im2col matrix are written straight into
 //   the GEMM's packed-B panels (im2col_packed, sgemm_packed_b), so col is never stored and B
 //   is never repacked; the product lands in out (or in scratch, then out, with the bias).
+//   A pointwise convolution (1x1, stride 1, unpadded) skips im2col in all three passes: x is
+//   already its col matrix, read in place image by image.
 // - Input gradient: per chunk, dcol = weight^T * dout by GEMM, then col2im.
 // - Weight gradient: dweight_g += sum over images of dout_n,g * col_n,g^T, by the dot-product
 //   kernel of gemm_dot.h, which reads dout and the im2col matrices in place (both run along
@@ -62,11 +64,21 @@ void for_each_chunk(ThreadPool& pool, int64_t count, bool split, Fn&& fn) {
 constexpr int64_t kMinGemmColumns = 512;
 constexpr int64_t kChunkColFloats = int64_t{1} << 20;
 
-int64_t images_per_gemm(int64_t N, int64_t rows, int64_t P) {
-  if (P >= kMinGemmColumns) return 1;
+int64_t images_per_gemm(const ConvGeometry& g, int64_t N, int64_t rows, int64_t P) {
+  // A pointwise image is its own col matrix: one image per GEMM reads it in place.
+  if (P >= kMinGemmColumns || is_pointwise(g)) return 1;
   const int64_t by_columns = (kMinGemmColumns + P - 1) / P;
   const int64_t by_size = std::max<int64_t>(1, kChunkColFloats / std::max<int64_t>(rows * P, 1));
   return std::clamp<int64_t>(std::min(by_columns, by_size), 1, std::max<int64_t>(N, 1));
+}
+
+// out (OC, P) += bias, row by row.
+void add_bias(float* out, int64_t OC, int64_t P, const float* bias) {
+  for (int64_t oc = 0; oc < OC; ++oc) {
+    float* row = out + oc * P;
+    const float b = bias[oc];
+    for (int64_t p = 0; p < P; ++p) row[p] += b;
+  }
 }
 
 bool split_chunks(const ThreadPool& pool, int64_t chunks, int64_t col_floats) {
@@ -84,10 +96,23 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
   const int64_t rows = g.C * g.KH * g.KW;
-  const int64_t per = images_per_gemm(N, rows, P);
+  const bool pointwise = is_pointwise(g);
+  const int64_t per = images_per_gemm(g, N, rows, P);
   const int64_t chunks = (N + per - 1) / per;
-  for_each_chunk(pool, chunks, split_chunks(pool, chunks, rows * per * P), [&](int64_t ci, ThreadPool& gemm_pool) {
+  const bool split = split_chunks(pool, chunks, rows * per * P);
+  for_each_chunk(pool, chunks, split, [&](int64_t ci, ThreadPool& gemm_pool) {
     const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
+    if (pointwise) {
+      // x_n (C, HW) is already the col matrix: out_n,g = weight_g * x_n,g.
+      const float* xn = x + n0 * g.C * P;
+      float* on = out + n0 * OC * P;
+      for (int64_t grp = 0; grp < groups; ++grp) {
+        sgemm(gemm_pool, false, false, OCg, P, Kg, 1.0f, weight + grp * OCg * Kg, Kg,
+              xn + grp * Kg * P, P, 0.0f, on + grp * OCg * P, P);
+      }
+      if (bias) add_bias(on, OC, P, bias);
+      return;
+    }
     // Each group's rows of the chunk's col matrix (Kg, ld), images side by side, go straight
     // into the GEMM's packed-B panels: col itself is never stored, and B is not packed again.
     const PackedBLayout layout = sgemm_packed_b_layout();
@@ -104,12 +129,15 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
       sgemm_packed_b(gemm_pool, false, OCg, ld, Kg, 1.0f, weight + grp * OCg * Kg, Kg,
                      packed + grp * group_floats, 0.0f, c + grp * OCg * ld, ld);
     }
+    if (count == 1) {
+      if (bias) add_bias(c, OC, P, bias);
+      return;
+    }
     for (int64_t i = 0; i < count; ++i) {
       for (int64_t oc = 0; oc < OC; ++oc) {
         float* row = out + ((n0 + i) * OC + oc) * P;
         const float* src = c + oc * ld + i * P;
         const float b = bias ? bias[oc] : 0.0f;
-        if (count == 1 && !bias) continue;
         for (int64_t p = 0; p < P; ++p) row[p] = src[p] + b;
       }
     }
@@ -125,13 +153,14 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
   const int64_t Kg = Cg * g.KH * g.KW;
   const int64_t rows = g.C * g.KH * g.KW;
   const bool pointwise = is_pointwise(g);
-  const int64_t per = images_per_gemm(N, rows, P);
+  const int64_t per = images_per_gemm(g, N, rows, P);
   const int64_t chunks = (N + per - 1) / per;
-  for_each_chunk(pool, chunks, split_chunks(pool, chunks, rows * per * P), [&](int64_t ci, ThreadPool& gemm_pool) {
+  const bool split = split_chunks(pool, chunks, rows * per * P);
+  for_each_chunk(pool, chunks, split, [&](int64_t ci, ThreadPool& gemm_pool) {
     const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
     float* dx0 = dx + n0 * g.C * g.H * g.W;
-    if (pointwise && count == 1) {
-      // dx_n (C, HW) += weight^T (C, OC) * dout_n (OC, HW), per group.
+    if (pointwise) {
+      // One image (images_per_gemm): dx_n (C, HW) += weight^T (C, OC) * dout_n (OC, HW).
       for (int64_t grp = 0; grp < groups; ++grp) {
         sgemm(gemm_pool, true, false, Kg, P, OCg, 1.0f, weight + grp * OCg * Kg, Kg,
               dout + n0 * OC * P + grp * OCg * P, P, 1.0f, dx0 + grp * Kg * P, P);
@@ -144,7 +173,7 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
       float* ws = workspace(1, OC * ld);
       for (int64_t i = 0; i < count; ++i)
         for (int64_t oc = 0; oc < OC; ++oc)
-          std::memcpy(ws + oc * ld + i * P, d + (i * OC + oc) * P, static_cast<size_t>(P) * sizeof(float));
+          std::memcpy(ws + oc * ld + i * P, d + (i * OC + oc) * P, P * sizeof(float));
       d = ws;
     }
     float* dcol = workspace(0, rows * ld);
@@ -171,7 +200,8 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
   // partials are added in chunk order, so the result does not depend on which thread ran
   // which chunk.
   const int64_t by_size = kWeightWorkspaceFloats / std::max<int64_t>(rows * P, 1);
-  const int64_t chunk = std::clamp<int64_t>(std::min(by_size, (N + kWeightChunks - 1) / kWeightChunks), 1, N);
+  const int64_t by_count = (N + kWeightChunks - 1) / kWeightChunks;
+  const int64_t chunk = std::clamp<int64_t>(std::min(by_size, by_count), 1, N);
   const int64_t chunks = (N + chunk - 1) / chunk;
   const int64_t wsize = OC * Kg;
   float* partial = workspace(1, chunks * wsize);
@@ -183,7 +213,9 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
     const float* col = x + n0 * g.C * P;
     if (!pointwise) {
       float* ws = workspace(0, rows * nb * P);
-      for (int64_t i = 0; i < nb; ++i) im2col(g, x + (n0 + i) * g.C * g.H * g.W, ws + i * rows * P, P);
+      for (int64_t i = 0; i < nb; ++i) {
+        im2col(g, x + (n0 + i) * g.C * g.H * g.W, ws + i * rows * P, P);
+      }
       col = ws;
     }
     for (int64_t grp = 0; grp < groups; ++grp) {

@@ -11,6 +11,7 @@
 #include "../common/cpu.h"
 #include "../common/thread_pool.h"
 #include "gemm.h"
+#include "workspace.h"
 
 // Row loops run through for_rows are compiled three times on x86-64 with GCC or Clang: for the
 // baseline ISA, with target("avx2") and with target("avx512f") (function attributes, so the
@@ -153,6 +154,42 @@ template <typename Fn>
 inline void for_rows(ThreadPool& pool, int64_t B, int64_t H, const Fn& fn) {
   const int64_t grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(H, 1));
   pool.parallel_for(B, grain, [&](int64_t b0, int64_t b1) { simd_rows(fn, b0, b1); });
+}
+
+// Sequence kernels (lstm_sequence_*, gru_sequence_*): step k of a sequence walked forward (or
+// in reverse), its time step t and the state slots it reads (prev) and writes (cur).
+struct SeqStep {
+  int64_t t, prev, cur;
+};
+
+inline SeqStep seq_step(int64_t T, bool reverse, int64_t k) {
+  const int64_t t = reverse ? T - 1 - k : k;
+  return {t, reverse ? t + 1 : t, reverse ? t : t + 1};
+}
+
+// Threads for a whole sequence split by batch rows: rows never interact, so each thread runs
+// every step on its own rows with no synchronization between steps. per_row_step: multiply-adds
+// of one row's recurrent products in one step.
+inline int sequence_tasks(const ThreadPool& pool, int64_t T, int64_t B, int64_t per_row_step) {
+  const int64_t by_work = std::max<int64_t>(1, T * B * per_row_step / (int64_t{1} << 20));
+  return static_cast<int>(std::min<int64_t>({pool.size(), B, by_work}));
+}
+
+// op(W) (K, N) packed for sgemm_packed_b into workspace slot `slot` of the calling thread,
+// 64-byte aligned; valid until that slot is next requested on this thread.
+inline float* pack_weight(ThreadPool& pool, int slot, bool trans, int64_t K, int64_t N,
+                          const float* w, int64_t ldw) {
+  float* packed = aligned_workspace(slot, sgemm_packed_b_size(K, N));
+  sgemm_pack_b(pool, trans, K, N, w, ldw, packed);
+  return packed;
+}
+
+// Rows [b0, b1) of one step's product from a packed weight, on the calling thread:
+// C (rows, n; ldc) = beta * C + A (rows, k; lda) op(W), op(W) packed by pack_weight.
+inline void rows_product(int64_t b0, int64_t b1, int64_t n, int64_t k, const float* A,
+                         int64_t lda, const float* packed, float beta, float* C, int64_t ldc) {
+  sgemm_packed_b_serial(false, b1 - b0, n, k, 1.0f, A + b0 * lda, lda, packed, beta,
+                        C + b0 * ldc, ldc);
 }
 
 }  // namespace neurite::gates

@@ -178,29 +178,71 @@ void transpose_copy(const float* src, int64_t ld_src, int rows, int64_t cols, fl
   }
 }
 
+// pack_a when A is (K, M): row p of A holds column p of every panel of the block, so walk the
+// rows once, dealing MR-float runs to the panels (as pack_b does for B), with rows 8 ahead
+// prefetched (they are lda apart), instead of panel by panel, which reads a short run from
+// each of kc rows per panel. The run length is fixed at compile time for each ISA's MR.
+// Measured on the development machine, 1 thread, by CPU time: the LSTM weight gradient
+// dW_hh (Aᵀ B, 512 x 128 over 1600 rows) went from 2.32-2.55 ms to 2.10-2.20 ms, packing
+// from 27% to 15% of its profile.
+template <int MR>
+void pack_a_trans_runs(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc,
+                       float* out) {
+  const float alpha = pr.alpha;
+  const int64_t full = mc / MR * MR;
+  for (int64_t p = 0; p < kc; ++p) {
+    const float* src = pr.A + (pc + p) * pr.lda + ic;
+    if (p + 8 < kc) for (int64_t q = 0; q < mc; q += 16) prefetch(src + 8 * pr.lda + q);
+    float* d = out + p * MR;
+    for (int64_t r = 0; r < full; r += MR, d += kc * MR) {
+      for (int i = 0; i < MR; ++i) d[i] = alpha * src[r + i];
+    }
+    if (full < mc) {
+      const int rows = static_cast<int>(mc - full);
+      for (int i = 0; i < rows; ++i) d[i] = alpha * src[full + i];
+      for (int i = rows; i < MR; ++i) d[i] = 0.0f;
+    }
+  }
+}
+
+// out[r * kc + p * MR + i] = alpha * A[pc + p][ic + r + i], rows past mc zero (pack_a's layout).
+void pack_a_trans(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc, int MR,
+                  float* out) {
+  switch (MR) {
+    case 4: return pack_a_trans_runs<4>(pr, ic, pc, mc, kc, out);
+    case 6: return pack_a_trans_runs<6>(pr, ic, pc, mc, kc, out);
+    case 8: return pack_a_trans_runs<8>(pr, ic, pc, mc, kc, out);
+    case 14: return pack_a_trans_runs<14>(pr, ic, pc, mc, kc, out);
+    default: break;
+  }
+  for (int64_t r = 0; r < mc; r += MR) {
+    const int rows = static_cast<int>(std::min<int64_t>(MR, mc - r));
+    for (int64_t p = 0; p < kc; ++p) {
+      const float* src = pr.A + (pc + p) * pr.lda + ic + r;
+      float* d = out + r * kc + p * MR;
+      for (int i = 0; i < rows; ++i) d[i] = pr.alpha * src[i];
+      for (int i = rows; i < MR; ++i) d[i] = 0.0f;
+    }
+  }
+}
+
 // Packs alpha * op(A)[ic : ic+mc, pc : pc+kc] into MR-row micro-panels:
 // out[r * kc + p * MR + i] = alpha * op(A)[ic + r + i][pc + p], rows past mc zero.
 void pack_a(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc, int MR,
             float* out) {
+  if (pr.trans_a) {
+    pack_a_trans(pr, ic, pc, mc, kc, MR, out);
+    return;
+  }
   const float alpha = pr.alpha;
   for (int64_t r = 0; r < mc; r += MR) {
     const int rows = static_cast<int>(std::min<int64_t>(MR, mc - r));
     float* dst = out + r * kc;
-    if (!pr.trans_a) {
-      // A is (M, K): row i of the panel is contiguous in A.
-      const int ahead = static_cast<int>(std::min<int64_t>(MR, std::max<int64_t>(0, mc - r - MR)));
-      transpose_copy(pr.A + (ic + r) * pr.lda + pc, pr.lda, rows, kc, alpha, dst, MR, ahead);
-      for (int i = rows; i < MR; ++i)
-        for (int64_t p = 0; p < kc; ++p) dst[p * MR + i] = 0.0f;
-    } else {
-      // A is (K, M): column p of the panel is contiguous in A.
-      for (int64_t p = 0; p < kc; ++p) {
-        const float* src = pr.A + (pc + p) * pr.lda + ic + r;
-        float* d = dst + p * MR;
-        for (int i = 0; i < rows; ++i) d[i] = alpha * src[i];
-        for (int i = rows; i < MR; ++i) d[i] = 0.0f;
-      }
-    }
+    // A is (M, K): row i of the panel is contiguous in A.
+    const int ahead = static_cast<int>(std::min<int64_t>(MR, std::max<int64_t>(0, mc - r - MR)));
+    transpose_copy(pr.A + (ic + r) * pr.lda + pc, pr.lda, rows, kc, alpha, dst, MR, ahead);
+    for (int i = rows; i < MR; ++i)
+      for (int64_t p = 0; p < kc; ++p) dst[p * MR + i] = 0.0f;
   }
 }
 

@@ -30,4 +30,20 @@ void gru_cell_backward(ThreadPool& pool, int64_t B, int64_t H, bool reset_after,
                        const float* mask, const float* dh, float* dgates, float* daux,
                        float* dhprev) noexcept;
 
+// Whole sequences, as lstm_sequence_* (lstm.h): T steps of the kernels above with W_hh packed
+// once and the batch rows split across the pool for the whole sequence; bit-identical to T
+// step calls for any thread count. gates (T, B, 3H) and aux (T, B, H), slice t per step; mask
+// (T, B) or nullptr; h (T + 1, B, H) state slots, the h0 slot filled by the caller.
+void gru_sequence_forward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bool reset_after,
+                          bool reverse, float* gates, const float* whh, const float* bhh,
+                          const float* mask, float* h, float* aux) noexcept;
+
+// Last step first. h the forward's state slots; dh (T + 1, B, H) slot gradients, on entry what
+// reaches each slot from outside, each step adding its recurrent part into its prev slot.
+// dgates (T, B, 3H) and daux (T, B, H) written.
+void gru_sequence_backward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bool reset_after,
+                           bool reverse, const float* gates, const float* aux, const float* h,
+                           const float* whh, const float* mask, float* dh, float* dgates,
+                           float* daux) noexcept;
+
 }  // namespace neurite

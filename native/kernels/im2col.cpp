@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "../common/cpu.h"
 
@@ -126,25 +127,49 @@ int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad
 
 namespace {
 
+bool fast_rows_for(const ConvGeometry& g) {
+#if defined(NEURITE_IM2COL_AVX512)
+  return active_isa() == Isa::avx512 && g.stride_w == 1 && g.OW <= 64;
+#else
+  (void)g;
+  return false;
+#endif
+}
+
+// Where each kernel row kh and column kw lands: its offset into the image and the range of
+// output rows / columns inside it. Computed once per call: each range takes integer
+// divisions, which cost more than copying one of a small image's rows.
+struct RowPlan {
+  explicit RowPlan(const ConvGeometry& g)
+      : oh_off(g.KH), oh_lo(g.KH), oh_hi(g.KH), ow_off(g.KW), ow_lo(g.KW), ow_hi(g.KW),
+        fast_rows(fast_rows_for(g)) {
+    for (int64_t kh = 0; kh < g.KH; ++kh) {
+      oh_off[kh] = kh * g.dilation_h - g.pad_top;
+      valid_range(oh_off[kh], g.stride_h, g.H, g.OH, oh_lo[kh], oh_hi[kh]);
+    }
+    for (int64_t kw = 0; kw < g.KW; ++kw) {
+      ow_off[kw] = kw * g.dilation_w - g.pad_left;
+      valid_range(ow_off[kw], g.stride_w, g.W, g.OW, ow_lo[kw], ow_hi[kw]);
+    }
+  }
+  std::vector<int64_t> oh_off, oh_lo, oh_hi;
+  std::vector<int64_t> ow_off, ow_lo, ow_hi;
+  bool fast_rows;
+};
+
 // Row (c, kh, kw) of one image's col matrix: OH*OW floats at `row`.
-void im2col_one_row(const ConvGeometry& g, const float* x, int64_t c, int64_t kh, int64_t kw,
-                    bool fast_rows, float* row) {
+void im2col_one_row(const ConvGeometry& g, const RowPlan& plan, const float* x, int64_t c,
+                    int64_t kh, int64_t kw, float* row) {
   const int64_t OH = g.OH, OW = g.OW;
   const float* xc = x + c * g.H * g.W;
-  const int64_t oh_off = kh * g.dilation_h - g.pad_top;
-  int64_t oh_lo, oh_hi;
-  valid_range(oh_off, g.stride_h, g.H, OH, oh_lo, oh_hi);
-  const int64_t ow_off = kw * g.dilation_w - g.pad_left;
-  int64_t ow_lo, ow_hi;
-  valid_range(ow_off, g.stride_w, g.W, OW, ow_lo, ow_hi);
+  const int64_t oh_off = plan.oh_off[kh], oh_lo = plan.oh_lo[kh], oh_hi = plan.oh_hi[kh];
+  const int64_t ow_off = plan.ow_off[kw], ow_lo = plan.ow_lo[kw], ow_hi = plan.ow_hi[kw];
 #if defined(NEURITE_IM2COL_AVX512)
-  if (fast_rows) {
+  if (plan.fast_rows) {
     im2col_row_avx512(xc, g.W, OH, OW, g.stride_h, oh_off, ow_off, oh_lo, oh_hi, ow_lo, ow_hi,
                       row);
     return;
   }
-#else
-  (void)fast_rows;
 #endif
   std::fill(row, row + oh_lo * OW, 0.0f);
   for (int64_t oh = oh_lo; oh < oh_hi; ++oh) {
@@ -153,7 +178,8 @@ void im2col_one_row(const ConvGeometry& g, const float* x, int64_t c, int64_t kh
     const int64_t base = (oh * g.stride_h + oh_off) * g.W + ow_off;
     std::fill(dst, dst + ow_lo, 0.0f);
     if (g.stride_w == 1) {
-      std::memcpy(dst + ow_lo, xc + base + ow_lo, static_cast<size_t>(ow_hi - ow_lo) * sizeof(float));
+      std::memcpy(dst + ow_lo, xc + base + ow_lo,
+                  static_cast<size_t>(ow_hi - ow_lo) * sizeof(float));
     } else {
       for (int64_t ow = ow_lo; ow < ow_hi; ++ow) dst[ow] = xc[base + ow * g.stride_w];
     }
@@ -170,29 +196,20 @@ void deal_panels(const float* row, int64_t n_pad, int64_t kc, float* dst) {
   }
 }
 
-bool fast_rows_for(const ConvGeometry& g) {
-#if defined(NEURITE_IM2COL_AVX512)
-  return active_isa() == Isa::avx512 && g.stride_w == 1 && g.OW <= 64;
-#else
-  (void)g;
-  return false;
-#endif
-}
-
 }  // namespace
 
 void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) noexcept {
-  const bool fast_rows = fast_rows_for(g);
+  const RowPlan plan(g);
   for (int64_t c = 0; c < g.C; ++c)
     for (int64_t kh = 0; kh < g.KH; ++kh)
       for (int64_t kw = 0; kw < g.KW; ++kw)
-        im2col_one_row(g, x, c, kh, kw, fast_rows, col + ((c * g.KH + kh) * g.KW + kw) * ldcol);
+        im2col_one_row(g, plan, x, c, kh, kw, col + ((c * g.KH + kh) * g.KW + kw) * ldcol);
 }
 
 void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
                    int64_t r0, int64_t K, const PackedBLayout& layout, float* row_buffer,
                    float* packed) noexcept {
-  const bool fast_rows = fast_rows_for(g);
+  const RowPlan plan(g);
   const int64_t P = g.OH * g.OW, N = count * P;
   const int64_t NR = layout.nr, KC = layout.kc;
   const int64_t n_pad = (N + NR - 1) / NR * NR;
@@ -202,7 +219,7 @@ void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, 
   for (int64_t k = 0; k < K; ++k) {
     const int64_t r = r0 + k, c = r / taps, kh = r % taps / g.KW, kw = r % g.KW;
     for (int64_t i = 0; i < count; ++i) {
-      im2col_one_row(g, x + i * image_stride, c, kh, kw, fast_rows, row_buffer + i * P);
+      im2col_one_row(g, plan, x + i * image_stride, c, kh, kw, row_buffer + i * P);
     }
     const int64_t pc = k / KC * KC, kc = std::min(KC, K - pc);
     float* dst = packed + pc * n_pad + (k - pc) * NR;

@@ -7,7 +7,6 @@
 
 #include "gates.h"
 #include "gemm.h"
-#include "workspace.h"
 
 namespace neurite {
 
@@ -15,6 +14,10 @@ using gates::for_rows;
 using gates::gemm_block;
 using gates::live;
 using gates::sigmoid;
+using gates::pack_weight;
+using gates::seq_step;
+using gates::SeqStep;
+using gates::sequence_tasks;
 using gates::simd_rows;
 
 namespace {
@@ -182,37 +185,6 @@ void lstm_cell_backward(ThreadPool& pool, int64_t B, int64_t H, bool forget_gate
   gemm_block(pool, false, B, H, GH, dg, GH, whh, H, 1.0f, dhprev, H);
 }
 
-namespace {
-
-// Step k of a sequence walked forward (or in reverse): the time step and its state slots.
-struct SeqStep {
-  int64_t t, prev, cur;
-};
-
-SeqStep seq_step(int64_t T, bool reverse, int64_t k) {
-  const int64_t t = reverse ? T - 1 - k : k;
-  return {t, reverse ? t + 1 : t, reverse ? t : t + 1};
-}
-
-// Threads for a whole sequence split by batch rows: rows never interact, so each thread runs
-// every step on its own rows with no synchronization between steps.
-int sequence_tasks(const ThreadPool& pool, int64_t T, int64_t B, int64_t per_row_step) {
-  const int64_t work = T * B * per_row_step;
-  const int64_t by_work = std::max<int64_t>(1, work / (int64_t{1} << 20));
-  return static_cast<int>(std::min<int64_t>({pool.size(), B, by_work}));
-}
-
-// op(W) packed for sgemm_packed_b into the calling thread's workspace slot 3, 64-byte aligned.
-float* pack_weight(ThreadPool& pool, bool trans, int64_t K, int64_t N, const float* w, int64_t ldw) {
-  float* raw = workspace(3, sgemm_packed_b_size(K, N) + 16);
-  const auto addr = reinterpret_cast<uintptr_t>(raw);
-  float* packed = reinterpret_cast<float*>((addr + 63) & ~static_cast<uintptr_t>(63));
-  sgemm_pack_b(pool, trans, K, N, w, ldw, packed);
-  return packed;
-}
-
-}  // namespace
-
 void lstm_sequence_forward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bool forget_gate,
                            bool peephole, bool reverse, float* g, const float* whh,
                            const float* peep, const float* mask, float* h, float* c) noexcept {
@@ -228,7 +200,7 @@ void lstm_sequence_forward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bo
     }
     return;
   }
-  const float* packed = pack_weight(pool, true, H, GH, whh, H);
+  const float* packed = pack_weight(pool, 3, true, H, GH, whh, H);
   const int tasks = sequence_tasks(pool, T, B, GH * H);
   dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
     pool.run(tasks, [&](int task) {
@@ -269,7 +241,7 @@ void lstm_sequence_backward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, b
     }
     return;
   }
-  const float* packed = pack_weight(pool, false, GH, H, whh, H);
+  const float* packed = pack_weight(pool, 3, false, GH, H, whh, H);
   const int tasks = sequence_tasks(pool, T, B, GH * H);
   dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
     pool.run(tasks, [&](int task) {

@@ -24,4 +24,18 @@ void mgu_cell_backward(ThreadPool& pool, int64_t B, int64_t H, const float* gate
                        const float* hprev, const float* whh, const float* mask, const float* dh,
                        float* dgates, float* daux, float* dhprev) noexcept;
 
+// Whole sequences, as lstm_sequence_* (lstm.h): T steps with W_hh packed once and the batch
+// rows split across the pool; bit-identical to T step calls for any thread count. gates
+// (T, B, 2H) and aux (T, B, H), slice t per step; mask (T, B) or nullptr; h (T + 1, B, H) state
+// slots, the h0 slot filled by the caller.
+void mgu_sequence_forward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bool reverse,
+                          float* gates, const float* whh, const float* bhh, const float* mask,
+                          float* h, float* aux) noexcept;
+
+// Last step first. dh (T + 1, B, H) slot gradients, each step adding into its prev slot;
+// dgates (T, B, 2H) and daux (T, B, H) written.
+void mgu_sequence_backward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bool reverse,
+                           const float* gates, const float* h, const float* whh,
+                           const float* mask, float* dh, float* dgates, float* daux) noexcept;
+
 }  // namespace neurite

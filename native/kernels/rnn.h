@@ -26,4 +26,18 @@ void rnn_cell_backward(ThreadPool& pool, int64_t B, int64_t H, RnnActivation act
                        const float* gates, const float* whh, const float* mask, const float* dh,
                        float* dgates, float* dhprev) noexcept;
 
+// Whole sequences, as lstm_sequence_* (lstm.h): T steps with W_hh packed once and the batch
+// rows split across the pool; bit-identical to T step calls for any thread count. gates
+// (T, B, H), slice t per step; mask (T, B) or nullptr; h (T + 1, B, H) state slots, the h0 slot
+// filled by the caller.
+void rnn_sequence_forward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, RnnActivation act,
+                          bool reverse, float* gates, const float* whh, const float* mask,
+                          float* h) noexcept;
+
+// Last step first. dh (T + 1, B, H) slot gradients, each step adding into its prev slot;
+// dgates (T, B, H) written.
+void rnn_sequence_backward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, RnnActivation act,
+                           bool reverse, const float* gates, const float* whh, const float* mask,
+                           float* dh, float* dgates) noexcept;
+
 }  // namespace neurite

@@ -1,8 +1,9 @@
 /**
  * recurrentScan: one layer and direction of a recurrent network over a whole sequence, as one
- * autograd op. Forward runs the input projection for every step as one GEMM, then one fused
- * cell kernel per step; backward walks the steps in reverse with the cell backward kernels
- * (BPTT), then forms the weight and input gradients with one GEMM each over all steps.
+ * autograd op. Forward runs the input projection for every step as one GEMM, then the cell's
+ * sequence kernel (the fused cell step for every time step, in one call); backward runs the
+ * sequence backward kernel (BPTT, the steps in reverse), then forms the weight and input
+ * gradients with one GEMM each over all steps.
  *
  * Shapes: T steps, B batch rows, I input features, H hidden units, G gate blocks per cell.
  *
@@ -115,24 +116,16 @@ export function recurrentScan(spec: CellSpec, x: Tensor, h0: Tensor, c0: Tensor 
   const whh = w.weightHh.data;
   const peep = peephole ? w.peephole!.data : EMPTY;
   const act = spec.kind === 'rnn' && spec.activation === 'relu' ? RnnActivation.relu : RnnActivation.tanh;
-  const step = (t: number) => ({
-    t,
-    prev: reverse ? t + 1 : t,
-    cur: reverse ? t : t + 1,
-    m: mask ? mask.subarray(t * B, (t + 1) * B) : EMPTY,
-  });
-  const hs = (s: number) => Y.subarray(s * BH, (s + 1) * BH);
 
-  // An empty batch has nothing to compute (the kernels take B >= 1). LSTMs run the whole
-  // sequence in one kernel call; the other cells step by step.
-  if (lstm && B > 0) K.lstmSequenceForward(T, B, H, spec.forgetGate, peephole, reverse, g, whh, peep, mask ?? EMPTY, Y.subarray(0, slots * BH), Y.subarray(slots * BH));
-  for (let k = 0; k < (B > 0 && !lstm ? T : 0); k++) {
-    const { t, prev, cur, m } = step(reverse ? T - 1 - k : k);
-    const gt = g.subarray(t * B * GH, (t + 1) * B * GH);
+  // The whole sequence in one kernel call. An empty batch has nothing to compute (the kernels
+  // take B >= 1).
+  const m = mask ?? EMPTY;
+  if (B > 0) {
     switch (spec.kind) {
-      case 'rnn': K.rnnCellForward(B, H, act, gt, hs(prev), whh, m, hs(cur)); break;
-      case 'gru': K.gruCellForward(B, H, spec.resetAfter, gt, hs(prev), whh, bhh, m, hs(cur), aux!.data.subarray(t * BH, (t + 1) * BH)); break;
-      case 'mgu': K.mguCellForward(B, H, gt, hs(prev), whh, bhh, m, hs(cur), aux!.data.subarray(t * BH, (t + 1) * BH)); break;
+      case 'rnn': K.rnnSequenceForward(T, B, H, act, reverse, g, whh, m, Y); break;
+      case 'lstm': K.lstmSequenceForward(T, B, H, spec.forgetGate, peephole, reverse, g, whh, peep, m, Y.subarray(0, slots * BH), Y.subarray(slots * BH)); break;
+      case 'gru': K.gruSequenceForward(T, B, H, spec.resetAfter, reverse, g, whh, bhh, m, Y, aux!.data); break;
+      case 'mgu': K.mguSequenceForward(T, B, H, reverse, g, whh, bhh, m, Y, aux!.data); break;
     }
   }
 
@@ -156,18 +149,13 @@ export function recurrentScan(spec: CellSpec, x: Tensor, h0: Tensor, c0: Tensor 
     const dg = acquire(T * B * GH);
     const daux = aux ? acquire(T * BH) : null;
     const dpeepOwn = peephole ? gradBuffer(w.peephole!) ?? acquireZeroed((G - 1) * H) : EMPTY;
-    if (lstm && B > 0) {
-      Kb.lstmSequenceBackward(T, B, H, spec.forgetGate, peephole, reverse, g, Y.subarray(slots * BH), whh, peep, mask ?? EMPTY,
-        D.subarray(0, slots * BH), D.subarray(slots * BH), dg, dpeepOwn);
-    }
-    for (let k = B > 0 && !lstm ? T - 1 : -1; k >= 0; k--) {
-      const { t, prev, cur, m } = step(reverse ? T - 1 - k : k);
-      const gt = g.subarray(t * B * GH, (t + 1) * B * GH);
-      const dgt = dg.subarray(t * B * GH, (t + 1) * B * GH);
+    if (B > 0) {
       switch (spec.kind) {
-        case 'rnn': Kb.rnnCellBackward(B, H, act, gt, whh, m, dh(cur), dgt, dh(prev)); break;
-        case 'gru': Kb.gruCellBackward(B, H, spec.resetAfter, gt, aux!.data.subarray(t * BH, (t + 1) * BH), hs(prev), whh, m, dh(cur), dgt, daux!.subarray(t * BH, (t + 1) * BH), dh(prev)); break;
-        case 'mgu': Kb.mguCellBackward(B, H, gt, hs(prev), whh, m, dh(cur), dgt, daux!.subarray(t * BH, (t + 1) * BH), dh(prev)); break;
+        case 'rnn': Kb.rnnSequenceBackward(T, B, H, act, reverse, g, whh, m, D, dg); break;
+        case 'lstm': Kb.lstmSequenceBackward(T, B, H, spec.forgetGate, peephole, reverse, g, Y.subarray(slots * BH), whh, peep, m,
+          D.subarray(0, slots * BH), D.subarray(slots * BH), dg, dpeepOwn); break;
+        case 'gru': Kb.gruSequenceBackward(T, B, H, spec.resetAfter, reverse, g, aux!.data, Y, whh, m, D, dg, daux!); break;
+        case 'mgu': Kb.mguSequenceBackward(T, B, H, reverse, g, Y, whh, m, D, dg, daux!); break;
       }
     }
     const dh0 = gradBuffer(h0);

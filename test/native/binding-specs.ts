@@ -227,6 +227,16 @@ export const BINDING_SPECS: BindingSpec[] = [
       { fn: 'rnnCellForward', args: [B, H, op('activation', 2), f32('gates', BH), f32('hprev', BH), f32('whh', (a) => a.H * a.H), mask, f32('h', BH)] },
       { fn: 'rnnCellBackward', args: [B, H, op('activation', 2), f32('gates', BH), f32('whh', (a) => a.H * a.H), mask, f32('dh', BH), f32('dgates', BH), f32('dhprev', BH)] },
       {
+        fn: 'rnnSequenceForward',
+        args: [dim('T'), B, H, op('activation', 2), bool('reverse'), f32('gates', (a) => a.T * BH(a)), f32('whh', (a) => a.H * a.H),
+          f32OrEmpty('mask', (a) => a.T * a.B), f32('h', (a) => (a.T + 1) * BH(a))],
+      },
+      {
+        fn: 'rnnSequenceBackward',
+        args: [dim('T'), B, H, op('activation', 2), bool('reverse'), f32('gates', (a) => a.T * BH(a)), f32('whh', (a) => a.H * a.H),
+          f32OrEmpty('mask', (a) => a.T * a.B), f32('dh', (a) => (a.T + 1) * BH(a)), f32('dgates', (a) => a.T * BH(a))],
+      },
+      {
         fn: 'lstmCellForward',
         args: [B, H, bool('forgetGate'), bool('peephole'), f32('gates', (a) => G(a) * BH(a)), f32('hprev', BH), f32('cprev', BH),
           f32('whh', (a) => G(a) * a.H * a.H), f32('peep', peep), mask, f32('h', BH), f32('c', BH)],
@@ -261,6 +271,17 @@ export const BINDING_SPECS: BindingSpec[] = [
           mask, f32('dh', BH), f32('dgates', (a) => 3 * BH(a)), f32('daux', BH), f32('dhprev', BH)],
       },
       {
+        fn: 'gruSequenceForward',
+        args: [dim('T'), B, H, bool('resetAfter'), bool('reverse'), f32('gates', (a) => 3 * a.T * BH(a)), f32('whh', (a) => 3 * a.H * a.H),
+          f32('bhh', (a) => 3 * a.H), f32OrEmpty('mask', (a) => a.T * a.B), f32('h', (a) => (a.T + 1) * BH(a)), f32('aux', (a) => a.T * BH(a))],
+      },
+      {
+        fn: 'gruSequenceBackward',
+        args: [dim('T'), B, H, bool('resetAfter'), bool('reverse'), f32('gates', (a) => 3 * a.T * BH(a)), f32('aux', (a) => a.T * BH(a)),
+          f32('h', (a) => (a.T + 1) * BH(a)), f32('whh', (a) => 3 * a.H * a.H), f32OrEmpty('mask', (a) => a.T * a.B),
+          f32('dh', (a) => (a.T + 1) * BH(a)), f32('dgates', (a) => 3 * a.T * BH(a)), f32('daux', (a) => a.T * BH(a))],
+      },
+      {
         fn: 'mguCellForward',
         args: [B, H, f32('gates', (a) => 2 * BH(a)), f32('hprev', BH), f32('whh', (a) => 2 * a.H * a.H), f32('bhh', (a) => 2 * a.H), mask, f32('h', BH), f32('aux', BH)],
       },
@@ -268,6 +289,17 @@ export const BINDING_SPECS: BindingSpec[] = [
         fn: 'mguCellBackward',
         args: [B, H, f32('gates', (a) => 2 * BH(a)), f32('hprev', BH), f32('whh', (a) => 2 * a.H * a.H), mask, f32('dh', BH),
           f32('dgates', (a) => 2 * BH(a)), f32('daux', BH), f32('dhprev', BH)],
+      },
+      {
+        fn: 'mguSequenceForward',
+        args: [dim('T'), B, H, bool('reverse'), f32('gates', (a) => 2 * a.T * BH(a)), f32('whh', (a) => 2 * a.H * a.H),
+          f32('bhh', (a) => 2 * a.H), f32OrEmpty('mask', (a) => a.T * a.B), f32('h', (a) => (a.T + 1) * BH(a)), f32('aux', (a) => a.T * BH(a))],
+      },
+      {
+        fn: 'mguSequenceBackward',
+        args: [dim('T'), B, H, bool('reverse'), f32('gates', (a) => 2 * a.T * BH(a)), f32('h', (a) => (a.T + 1) * BH(a)),
+          f32('whh', (a) => 2 * a.H * a.H), f32OrEmpty('mask', (a) => a.T * a.B), f32('dh', (a) => (a.T + 1) * BH(a)),
+          f32('dgates', (a) => 2 * a.T * BH(a)), f32('daux', (a) => a.T * BH(a))],
       },
     ] satisfies BindingSpec[];
   })(),

@@ -33,9 +33,31 @@ export interface GruKernels {
     hprev: Float32Array, whh: Float32Array, mask: Float32Array, dh: Float32Array,
     dgates: Float32Array, daux: Float32Array, dhprev: Float32Array,
   ): void;
+  /**
+   * T steps of gruCellForward over a sequence, as one call (see
+   * LstmKernels.lstmSequenceForward for the step order and state slots). gates (T, B, 3H) and
+   * aux (T, B, H), slice t per step; mask (T, B) or empty; h (T + 1, B, H) state slots, the h0
+   * slot filled by the caller. Same results as the step kernel.
+   */
+  gruSequenceForward(
+    T: number, B: number, H: number, resetAfter: boolean, reverse: boolean, gates: Float32Array,
+    whh: Float32Array, bhh: Float32Array, mask: Float32Array, h: Float32Array, aux: Float32Array,
+  ): void;
+  /**
+   * The backward steps of a sequence, last step first: h the forward's state slots; dh
+   * (T + 1, B, H) on entry the gradients reaching each slot from outside, each step adding its
+   * recurrent part into the slot it read. Writes dgates (T, B, 3H) and daux (T, B, H).
+   */
+  gruSequenceBackward(
+    T: number, B: number, H: number, resetAfter: boolean, reverse: boolean, gates: Float32Array,
+    aux: Float32Array, h: Float32Array, whh: Float32Array, mask: Float32Array, dh: Float32Array,
+    dgates: Float32Array, daux: Float32Array,
+  ): void;
 }
 
 export const GRU_KERNELS = {
   gruCellForward: true,
   gruCellBackward: true,
+  gruSequenceForward: true,
+  gruSequenceBackward: true,
 } as const satisfies Record<keyof GruKernels, true>;

@@ -23,9 +23,30 @@ export interface MguKernels {
     mask: Float32Array, dh: Float32Array, dgates: Float32Array, daux: Float32Array,
     dhprev: Float32Array,
   ): void;
+  /**
+   * T steps of mguCellForward over a sequence, as one call (see LstmKernels.lstmSequenceForward
+   * for the step order and state slots). gates (T, B, 2H) and aux (T, B, H), slice t per step;
+   * mask (T, B) or empty; h (T + 1, B, H) state slots, the h0 slot filled by the caller.
+   */
+  mguSequenceForward(
+    T: number, B: number, H: number, reverse: boolean, gates: Float32Array, whh: Float32Array,
+    bhh: Float32Array, mask: Float32Array, h: Float32Array, aux: Float32Array,
+  ): void;
+  /**
+   * The backward steps of a sequence, last step first: h the forward's state slots; dh
+   * (T + 1, B, H) on entry the gradients reaching each slot from outside, each step adding its
+   * recurrent part into the slot it read. Writes dgates (T, B, 2H) and daux (T, B, H).
+   */
+  mguSequenceBackward(
+    T: number, B: number, H: number, reverse: boolean, gates: Float32Array, h: Float32Array,
+    whh: Float32Array, mask: Float32Array, dh: Float32Array, dgates: Float32Array,
+    daux: Float32Array,
+  ): void;
 }
 
 export const MGU_KERNELS = {
   mguCellForward: true,
   mguCellBackward: true,
+  mguSequenceForward: true,
+  mguSequenceBackward: true,
 } as const satisfies Record<keyof MguKernels, true>;

@@ -33,9 +33,30 @@ export interface RnnKernels {
     B: number, H: number, activation: RnnActivation, gates: Float32Array, whh: Float32Array,
     mask: Float32Array, dh: Float32Array, dgates: Float32Array, dhprev: Float32Array,
   ): void;
+  /**
+   * T steps of rnnCellForward over a sequence, as one call (see LstmKernels.lstmSequenceForward
+   * for the step order and state slots). gates (T, B, H), slice t per step; mask (T, B) or empty;
+   * h (T + 1, B, H) state slots, the h0 slot filled by the caller. Same results as the step kernel.
+   */
+  rnnSequenceForward(
+    T: number, B: number, H: number, activation: RnnActivation, reverse: boolean,
+    gates: Float32Array, whh: Float32Array, mask: Float32Array, h: Float32Array,
+  ): void;
+  /**
+   * The backward steps of a sequence, last step first: dh (T + 1, B, H) on entry the gradients
+   * reaching each slot from outside, each step adding its recurrent part into the slot it read.
+   * Writes dgates (T, B, H).
+   */
+  rnnSequenceBackward(
+    T: number, B: number, H: number, activation: RnnActivation, reverse: boolean,
+    gates: Float32Array, whh: Float32Array, mask: Float32Array, dh: Float32Array,
+    dgates: Float32Array,
+  ): void;
 }
 
 export const RNN_KERNELS = {
   rnnCellForward: true,
   rnnCellBackward: true,
+  rnnSequenceForward: true,
+  rnnSequenceBackward: true,
 } as const satisfies Record<keyof RnnKernels, true>;

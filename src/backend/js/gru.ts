@@ -1,6 +1,6 @@
 /** GRU cell in plain TypeScript, both reset conventions, mirroring native/kernels/gru.cpp (see gru.md). */
 import type { GruKernels } from '../interface/gru';
-import { gemmBlock, live, sigmoid } from './gates';
+import { gemmBlock, live, seqStep, sigmoid } from './gates';
 
 export const gru: GruKernels = {
   gruCellForward(B, H, resetAfter, gates, hprev, whh, bhh, mask, h, aux) {
@@ -79,5 +79,27 @@ export const gru: GruKernels = {
       }
     }
     gemmBlock(false, B, H, 2 * H, dgates, 0, GH, whh, 0, H, 1, dhprev, 0, H);
+  },
+
+  gruSequenceForward(T, B, H, resetAfter, reverse, gates, whh, bhh, mask, h, aux) {
+    const GH = 3 * H, BH = B * H;
+    for (let k = 0; k < T; k++) {
+      const { t, prev, cur } = seqStep(T, reverse, k);
+      gru.gruCellForward(B, H, resetAfter, gates.subarray(t * B * GH, (t + 1) * B * GH),
+        h.subarray(prev * BH, (prev + 1) * BH), whh, bhh, mask.length ? mask.subarray(t * B, (t + 1) * B) : mask,
+        h.subarray(cur * BH, (cur + 1) * BH), aux.subarray(t * BH, (t + 1) * BH));
+    }
+  },
+
+  gruSequenceBackward(T, B, H, resetAfter, reverse, gates, aux, h, whh, mask, dh, dgates, daux) {
+    const GH = 3 * H, BH = B * H;
+    for (let k = T - 1; k >= 0; k--) {
+      const { t, prev, cur } = seqStep(T, reverse, k);
+      gru.gruCellBackward(B, H, resetAfter, gates.subarray(t * B * GH, (t + 1) * B * GH),
+        aux.subarray(t * BH, (t + 1) * BH), h.subarray(prev * BH, (prev + 1) * BH), whh,
+        mask.length ? mask.subarray(t * B, (t + 1) * B) : mask, dh.subarray(cur * BH, (cur + 1) * BH),
+        dgates.subarray(t * B * GH, (t + 1) * B * GH), daux.subarray(t * BH, (t + 1) * BH),
+        dh.subarray(prev * BH, (prev + 1) * BH));
+    }
   },
 };

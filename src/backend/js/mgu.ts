@@ -1,6 +1,6 @@
 /** Minimal Gated Unit in plain TypeScript, mirroring native/kernels/mgu.cpp. */
 import type { MguKernels } from '../interface/mgu';
-import { gemmBlock, live, sigmoid } from './gates';
+import { gemmBlock, live, seqStep, sigmoid } from './gates';
 
 export const mgu: MguKernels = {
   mguCellForward(B, H, gates, hprev, whh, bhh, mask, h, aux) {
@@ -57,5 +57,26 @@ export const mgu: MguKernels = {
       }
     }
     gemmBlock(false, B, H, H, dgates, 0, GH, whh, 0, H, 1, dhprev, 0, H);
+  },
+
+  mguSequenceForward(T, B, H, reverse, gates, whh, bhh, mask, h, aux) {
+    const GH = 2 * H, BH = B * H;
+    for (let k = 0; k < T; k++) {
+      const { t, prev, cur } = seqStep(T, reverse, k);
+      mgu.mguCellForward(B, H, gates.subarray(t * B * GH, (t + 1) * B * GH), h.subarray(prev * BH, (prev + 1) * BH), whh, bhh,
+        mask.length ? mask.subarray(t * B, (t + 1) * B) : mask, h.subarray(cur * BH, (cur + 1) * BH),
+        aux.subarray(t * BH, (t + 1) * BH));
+    }
+  },
+
+  mguSequenceBackward(T, B, H, reverse, gates, h, whh, mask, dh, dgates, daux) {
+    const GH = 2 * H, BH = B * H;
+    for (let k = T - 1; k >= 0; k--) {
+      const { t, prev, cur } = seqStep(T, reverse, k);
+      mgu.mguCellBackward(B, H, gates.subarray(t * B * GH, (t + 1) * B * GH), h.subarray(prev * BH, (prev + 1) * BH), whh,
+        mask.length ? mask.subarray(t * B, (t + 1) * B) : mask, dh.subarray(cur * BH, (cur + 1) * BH),
+        dgates.subarray(t * B * GH, (t + 1) * B * GH), daux.subarray(t * BH, (t + 1) * BH),
+        dh.subarray(prev * BH, (prev + 1) * BH));
+    }
   },
 };

@@ -1,6 +1,6 @@
 /** Vanilla recurrent cell in plain TypeScript, mirroring native/kernels/rnn.cpp. */
 import { RnnActivation, type RnnKernels } from '../interface/rnn';
-import { gemmBlock, live } from './gates';
+import { gemmBlock, live, seqStep } from './gates';
 
 export const rnn: RnnKernels = {
   rnnCellForward(B, H, activation, gates, hprev, whh, mask, h) {
@@ -33,5 +33,24 @@ export const rnn: RnnKernels = {
       }
     }
     gemmBlock(false, B, H, H, dgates, 0, H, whh, 0, H, 1, dhprev, 0, H);
+  },
+
+  rnnSequenceForward(T, B, H, activation, reverse, gates, whh, mask, h) {
+    const BH = B * H;
+    for (let k = 0; k < T; k++) {
+      const { t, prev, cur } = seqStep(T, reverse, k);
+      rnn.rnnCellForward(B, H, activation, gates.subarray(t * BH, (t + 1) * BH), h.subarray(prev * BH, (prev + 1) * BH), whh,
+        mask.length ? mask.subarray(t * B, (t + 1) * B) : mask, h.subarray(cur * BH, (cur + 1) * BH));
+    }
+  },
+
+  rnnSequenceBackward(T, B, H, activation, reverse, gates, whh, mask, dh, dgates) {
+    const BH = B * H;
+    for (let k = T - 1; k >= 0; k--) {
+      const { t, prev, cur } = seqStep(T, reverse, k);
+      rnn.rnnCellBackward(B, H, activation, gates.subarray(t * BH, (t + 1) * BH), whh,
+        mask.length ? mask.subarray(t * B, (t + 1) * B) : mask, dh.subarray(cur * BH, (cur + 1) * BH),
+        dgates.subarray(t * BH, (t + 1) * BH), dh.subarray(prev * BH, (prev + 1) * BH));
+    }
   },
 };
