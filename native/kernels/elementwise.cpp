@@ -294,13 +294,19 @@ void unbroadcast_sum(ThreadPool& pool, const float* dout, const int64_t* shape, 
     dx[0] += static_cast<float>(total);
     return;
   }
-  if (r == 2 && sx[0] == 0 && sx[1] == 1 && sh[0] >= 2 * kSumRows(sh[1])) {
-    // Many rows summed into one (a bias gradient): fixed blocks of rows (the same for any
-    // thread count), each summed into its own partial row, then the partials added into dx
-    // in block order, split over the columns. Splitting the columns of every row instead
-    // would leave each thread reading half-rows, which streams far worse.
-    const int64_t R = sh[0], C = sh[1], rows = kSumRows(C);
-    const int64_t blocks = (R + rows - 1) / rows;
+  if (r == 2 && sx[0] == 0 && sx[1] == 1 && sh[1] <= 4096 && sh[0] >= 2 * kSumRows(sh[1])) {
+    // Many short rows summed into one (a bias gradient): fixed blocks of rows (they depend
+    // on the shape only, so the sum is the same for any thread count), each summed into its
+    // own partial row, then the partials added into dx in block order, split over the
+    // columns. Splitting the columns of every row instead would leave each thread reading
+    // half-rows, which streams far worse. At most 32 KiB of partial rows: a larger buffer
+    // would come from fresh pages on every call, and first-touching them costs more than
+    // the sum.
+    const int64_t R = sh[0], C = sh[1];
+    const int64_t max_blocks = std::max<int64_t>(2, 8192 / C);
+    int64_t blocks = std::min<int64_t>(max_blocks, (R + kSumRows(C) - 1) / kSumRows(C));
+    const int64_t rows = (R + blocks - 1) / blocks;
+    blocks = (R + rows - 1) / rows;
     std::vector<float> partial(static_cast<size_t>(blocks * C));
     float* part = partial.data();
     pool.parallel_for(blocks, 1, [dout, part, R, C, rows](int64_t b0, int64_t b1) {
