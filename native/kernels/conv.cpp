@@ -7,10 +7,11 @@
 //   A pointwise convolution (1x1, stride 1, unpadded) skips im2col in all three passes: x is
 //   already its col matrix, read in place image by image.
 // - Input gradient: per chunk, dcol = weight^T * dout by GEMM, then col2im.
-// - Weight gradient: dweight_g += sum over images of dout_n,g * col_n,g^T, by the dot-product
-//   kernel of gemm_dot.h, which reads dout and the im2col matrices in place (both run along
-//   OH*OW) and accumulates over a chunk of images in registers; the partial sums of the
-//   chunks are added in a fixed order.
+// - Weight gradient: dweight_g += sum over images of dout_n,g * col_n,g^T, for a chunk of
+//   images at a time. Narrow weights go through the dot-product kernel of gemm_dot.h, which
+//   reads dout and the im2col matrices in place (both run along OH*OW) and sums the chunk in
+//   registers; wide ones through sgemm, image by image. The partial sums of the chunks are
+//   added in a fixed order.
 // - Threads: when there are at least as many chunks as threads (and an image's col matrix is
 //   not huge), chunks go to the threads, each with its own workspace and a single-threaded
 //   GEMM; otherwise each chunk's GEMM is split.
