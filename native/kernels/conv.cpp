@@ -99,7 +99,8 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
   const bool pointwise = is_pointwise(g);
   const int64_t per = images_per_gemm(g, N, rows, P);
   const int64_t chunks = (N + per - 1) / per;
-  for_each_chunk(pool, chunks, split_chunks(pool, chunks, rows * per * P), [&](int64_t ci, ThreadPool& gemm_pool) {
+  const bool split = split_chunks(pool, chunks, rows * per * P);
+  for_each_chunk(pool, chunks, split, [&](int64_t ci, ThreadPool& gemm_pool) {
     const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
     if (pointwise) {
       // x_n (C, HW) is already the col matrix: out_n,g = weight_g * x_n,g.
@@ -154,11 +155,12 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
   const bool pointwise = is_pointwise(g);
   const int64_t per = images_per_gemm(g, N, rows, P);
   const int64_t chunks = (N + per - 1) / per;
-  for_each_chunk(pool, chunks, split_chunks(pool, chunks, rows * per * P), [&](int64_t ci, ThreadPool& gemm_pool) {
+  const bool split = split_chunks(pool, chunks, rows * per * P);
+  for_each_chunk(pool, chunks, split, [&](int64_t ci, ThreadPool& gemm_pool) {
     const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
     float* dx0 = dx + n0 * g.C * g.H * g.W;
-    if (pointwise && count == 1) {
-      // dx_n (C, HW) += weight^T (C, OC) * dout_n (OC, HW), per group.
+    if (pointwise) {
+      // One image (images_per_gemm): dx_n (C, HW) += weight^T (C, OC) * dout_n (OC, HW).
       for (int64_t grp = 0; grp < groups; ++grp) {
         sgemm(gemm_pool, true, false, Kg, P, OCg, 1.0f, weight + grp * OCg * Kg, Kg,
               dout + n0 * OC * P + grp * OCg * P, P, 1.0f, dx0 + grp * Kg * P, P);
@@ -171,7 +173,7 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
       float* ws = workspace(1, OC * ld);
       for (int64_t i = 0; i < count; ++i)
         for (int64_t oc = 0; oc < OC; ++oc)
-          std::memcpy(ws + oc * ld + i * P, d + (i * OC + oc) * P, static_cast<size_t>(P) * sizeof(float));
+          std::memcpy(ws + oc * ld + i * P, d + (i * OC + oc) * P, P * sizeof(float));
       d = ws;
     }
     float* dcol = workspace(0, rows * ld);
@@ -198,7 +200,8 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
   // partials are added in chunk order, so the result does not depend on which thread ran
   // which chunk.
   const int64_t by_size = kWeightWorkspaceFloats / std::max<int64_t>(rows * P, 1);
-  const int64_t chunk = std::clamp<int64_t>(std::min(by_size, (N + kWeightChunks - 1) / kWeightChunks), 1, N);
+  const int64_t by_count = (N + kWeightChunks - 1) / kWeightChunks;
+  const int64_t chunk = std::clamp<int64_t>(std::min(by_size, by_count), 1, N);
   const int64_t chunks = (N + chunk - 1) / chunk;
   const int64_t wsize = OC * Kg;
   float* partial = workspace(1, chunks * wsize);
@@ -210,7 +213,9 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
     const float* col = x + n0 * g.C * P;
     if (!pointwise) {
       float* ws = workspace(0, rows * nb * P);
-      for (int64_t i = 0; i < nb; ++i) im2col(g, x + (n0 + i) * g.C * g.H * g.W, ws + i * rows * P, P);
+      for (int64_t i = 0; i < nb; ++i) {
+        im2col(g, x + (n0 + i) * g.C * g.H * g.W, ws + i * rows * P, P);
+      }
       col = ws;
     }
     for (int64_t grp = 0; grp < groups; ++grp) {

@@ -178,7 +178,8 @@ void im2col_one_row(const ConvGeometry& g, const RowPlan& plan, const float* x, 
     const int64_t base = (oh * g.stride_h + oh_off) * g.W + ow_off;
     std::fill(dst, dst + ow_lo, 0.0f);
     if (g.stride_w == 1) {
-      std::memcpy(dst + ow_lo, xc + base + ow_lo, static_cast<size_t>(ow_hi - ow_lo) * sizeof(float));
+      std::memcpy(dst + ow_lo, xc + base + ow_lo,
+                  static_cast<size_t>(ow_hi - ow_lo) * sizeof(float));
     } else {
       for (int64_t ow = ow_lo; ow < ow_hi; ++ow) dst[ow] = xc[base + ow * g.stride_w];
     }

@@ -65,6 +65,56 @@ inline void take_if_better(float v, float cand, float& best, float& at) {
 }
 
 // K = 2, the common case: the four candidates of each output stay in registers.
+#if NEURITE_SIMD_CLONES
+// take_if_better on 16 lanes.
+__attribute__((target("avx512f"), always_inline)) inline void take_if_better_avx512(
+    __m512 v, __m512 cand, __m512& best, __m512& at) {
+  const __mmask16 take =
+      _mm512_cmp_ps_mask(v, best, _CMP_NLE_UQ) & _mm512_cmp_ps_mask(best, best, _CMP_ORD_Q);
+  best = _mm512_mask_mov_ps(best, take, v);
+  at = _mm512_mask_mov_ps(at, take, cand);
+}
+
+// max_pool_2x2_plane on AVX-512, 16 outputs at a time: the two input rows are loaded as 32
+// floats each and split into even and odd columns, then the four candidates are compared in
+// the scalar loop's order with the same rule (take v unless v <= best or best is NaN), so
+// outputs and argmax are identical. Plane indices stay below 2^24, exact in float.
+__attribute__((target("avx512f"))) void max_pool_2x2_plane_avx512(const ConvGeometry& g,
+                                                                  const float* xc, float* oc,
+                                                                  float* ac) {
+  const int64_t W = g.W, OW = g.OW;
+  const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  const __m512 two_iota = _mm512_set_ps(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512 one = _mm512_set1_ps(1.0f), fw = _mm512_set1_ps(static_cast<float>(W));
+  // The first n lanes (n clamped to 0..16).
+  auto lanes = [](int64_t n) {
+    return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << std::max<int64_t>(n, 0)) - 1);
+  };
+  for (int64_t oh = 0; oh < g.OH; ++oh) {
+    const float* r0 = xc + 2 * oh * W;
+    const float* r1 = r0 + W;
+    for (int64_t ow = 0; ow < OW; ow += 16) {
+      const int64_t n = std::min<int64_t>(16, OW - ow);
+      const __mmask16 lo = lanes(2 * n), hi = lanes(2 * n - 16), out = lanes(n);
+      const __m512 a0 = _mm512_maskz_loadu_ps(lo, r0 + 2 * ow);
+      const __m512 b0 = _mm512_maskz_loadu_ps(hi, r0 + 2 * ow + 16);
+      const __m512 a1 = _mm512_maskz_loadu_ps(lo, r1 + 2 * ow);
+      const __m512 b1 = _mm512_maskz_loadu_ps(hi, r1 + 2 * ow + 16);
+      const __m512 i00 =
+          _mm512_add_ps(_mm512_set1_ps(static_cast<float>(2 * oh * W + 2 * ow)), two_iota);
+      __m512 best = _mm512_permutex2var_ps(a0, even, b0), at = i00;
+      take_if_better_avx512(_mm512_permutex2var_ps(a0, odd, b0), _mm512_add_ps(i00, one), best, at);
+      take_if_better_avx512(_mm512_permutex2var_ps(a1, even, b1), _mm512_add_ps(i00, fw), best, at);
+      take_if_better_avx512(_mm512_permutex2var_ps(a1, odd, b1),
+                            _mm512_add_ps(_mm512_add_ps(i00, fw), one), best, at);
+      _mm512_mask_storeu_ps(oc + oh * OW + ow, out, best);
+      _mm512_mask_storeu_ps(ac + oh * OW + ow, out, at);
+    }
+  }
+}
+#endif
+
 void max_pool_2x2_plane(const ConvGeometry& g, const float* xc, float* oc, float* ac) {
   const int64_t W = g.W, OW = g.OW;
   for (int64_t oh = 0; oh < g.OH; ++oh) {
@@ -123,8 +173,15 @@ void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, con
   if (NC == 0) return;
   const int64_t P = g.OH * g.OW, HW = g.H * g.W;
   if (is_tiling(g) && P > 0) {
+    const bool avx512 = active_isa() == Isa::avx512;
     pool.parallel_for(NC, plane_grain(HW), [&](int64_t c0, int64_t c1) {
       for (int64_t c = c0; c < c1; ++c) {
+#if NEURITE_SIMD_CLONES
+        if (g.KH == 2 && avx512) {
+          max_pool_2x2_plane_avx512(g, x + c * HW, out + c * P, argmax + c * P);
+          continue;
+        }
+#endif
         if (g.KH == 2) max_pool_2x2_plane(g, x + c * HW, out + c * P, argmax + c * P);
         else max_pool_kxk_plane(g, x + c * HW, out + c * P, argmax + c * P);
       }
