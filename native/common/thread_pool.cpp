@@ -3,8 +3,46 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#endif
 
 namespace neurite {
+
+namespace {
+
+// How long an idle thread polls before it blocks: about the time a training step spends in
+// JavaScript between two kernels. Measured on the development machine at 2 threads, sleeping
+// at once against spinning first (runs interleaved): a LeNet-5 training step 4.6-4.9 ms ->
+// 4.2-4.4 ms, an LSTM step (hidden 128) 9.5 -> 8.1 ms, sgemm 256^3 137-155 -> 174 GFLOP/s.
+constexpr int64_t kSpinMicros = 50;
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(_M_X64)
+  _mm_pause();
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+  __asm__ __volatile__("yield");
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// Polls done() for up to kSpinMicros; true if it became true.
+template <typename Done>
+bool spin_until(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicros);
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      cpu_relax();
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return done();
+  }
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) { start(threads); }
 
@@ -53,7 +91,13 @@ void ThreadPool::worker_loop() {
   uint64_t seen = 0;
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [&] { return quit_ || generation_ != seen; });
+    const auto ready = [&] { return quit_.load() || generation_.load() != seen; };
+    if (!ready()) {
+      lock.unlock();
+      spin_until(ready);
+      lock.lock();
+    }
+    wake_.wait(lock, ready);
     if (quit_) return;
     seen = generation_;
     drain(lock);
@@ -74,7 +118,13 @@ void ThreadPool::run(int tasks, const std::function<void(int)>& fn) {
   ++generation_;
   wake_.notify_all();
   drain(lock);
-  done_.wait(lock, [&] { return pending_ == 0; });
+  const auto finished = [&] { return pending_.load() == 0; };
+  if (!finished()) {
+    lock.unlock();
+    spin_until(finished);
+    lock.lock();
+  }
+  done_.wait(lock, finished);
   job_ = nullptr;
   tasks_ = 0;
 }

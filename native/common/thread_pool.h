@@ -4,8 +4,13 @@
 // `run(n, fn)` calls fn(0..n-1) across the pool and the calling thread, and returns when
 // all calls are done. The calling thread always takes task 0, so run(1, fn) never touches
 // a worker. It is not re-entrant: a task must not call run() on the same pool.
+//
+// Idle workers spin for a short while (kSpinMicros) before they sleep, and so does the caller
+// waiting for the last task: a training step runs dozens of kernels back to back, and waking a
+// sleeping thread through the kernel costs as much as many of them take.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -47,11 +52,12 @@ class ThreadPool {
   std::condition_variable wake_;
   std::condition_variable done_;
   const std::function<void(int)>* job_ = nullptr;
-  uint64_t generation_ = 0;
+  // Written under mutex_; read without it while spinning.
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<bool> quit_{false};
   int tasks_ = 0;
   int next_task_ = 0;
-  int pending_ = 0;
-  bool quit_ = false;
 };
 
 }  // namespace neurite

@@ -102,7 +102,8 @@ describe('conv2d native vs js', () => {
     for (const threads of [2, 3]) {
       const other = withThreads(threads, () => runAll('native', c, true));
       for (const k of ['out', 'dx', 'dw', 'db'] as const) {
-        expectClose(one[k], js[k], 1e-5, 1e-5);
+        // dw sums N * OH * OW terms (2,736 here), in a different order on each backend.
+        expectClose(one[k], js[k], k === 'dw' ? 1e-4 : 1e-5, 1e-5);
         expect(Buffer.from(other[k].buffer).equals(Buffer.from(one[k].buffer))).toBe(true);
       }
     }
