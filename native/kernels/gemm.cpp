@@ -89,8 +89,6 @@ class PackBuffer {
 
 thread_local PackBuffer t_pack_a;
 thread_local PackBuffer t_pack_b;
-// op(B) packed whole by the threads together, owned by the calling thread (see gemm()).
-thread_local PackBuffer t_shared_b;
 
 inline void prefetch(const float* p) {
 #if defined(__GNUC__)
@@ -405,10 +403,52 @@ bool is_small(int64_t M, int64_t N, int64_t K) {
 // waking a pool thread.
 constexpr int64_t kMinWorkPerThread = int64_t{1} << 20;
 
-// A product split over threads packs B once, shared, when B (packed) is at most this many
-// floats and there are at least kRowTilesPerThread row panels per thread to split.
-constexpr int64_t kSharedPackFloats = int64_t{1} << 20;
-constexpr int64_t kRowTilesPerThread = 4;
+// Runs the product with up to `threads` tasks on `pool` (nullptr: the calling thread only).
+void gemm(ThreadPool* pool, const Problem& pr) {
+  const int64_t M = pr.M, N = pr.N, K = pr.K;
+  if (M == 0 || N == 0) return;
+  const int64_t work = M * N * std::max<int64_t>(K, 1);
+  int threads = pool ? pool->size() : 1;
+  threads = static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, work / kMinWorkPerThread)));
+
+  if (K == 0 || pr.alpha == 0.0f || is_small(M, N, K)) {
+    // gemm_small_rows also covers C := beta * C (its k loop is empty when K == 0; alpha == 0
+    // makes every term +-0 unless A or B holds Inf/NaN, so skip them as BLAS does).
+    Problem p = pr;
+    if (K == 0 || pr.alpha == 0.0f) p.K = 0;
+    if (threads <= 1 || M < 2) {
+      gemm_small_rows(p, 0, M);
+    } else {
+      pool->parallel_for(M, 1, [&](int64_t m0, int64_t m1) { gemm_small_rows(p, m0, m1); });
+    }
+    return;
+  }
+
+  const Dispatch d = dispatch_for(active_isa());
+  if (threads <= 1) {
+    gemm_block(d, pr, 0, M, 0, N);
+    return;
+  }
+  // Split the dimension whose redundant packing is cheaper (each task packs all of the other
+  // operand): columns when M <= N, as long as there are enough micro-tiles to share.
+  const int64_t tiles_m = (M + d.blk.mr - 1) / d.blk.mr;
+  const int64_t tiles_n = (N + d.blk.nr - 1) / d.blk.nr;
+  const bool split_n = tiles_n >= threads && tiles_m >= threads ? M <= N : tiles_n >= tiles_m;
+  const int64_t tiles = split_n ? tiles_n : tiles_m;
+  const int tasks = static_cast<int>(std::min<int64_t>(threads, tiles));
+  const int64_t unit = split_n ? d.blk.nr : d.blk.mr;
+  const int64_t extent = split_n ? N : M;
+  pool->run(tasks, [&](int t) {
+    const int64_t begin = std::min(extent, tiles * t / tasks * unit);
+    const int64_t end = std::min(extent, tiles * (t + 1) / tasks * unit);
+    if (begin >= end) return;
+    if (split_n) {
+      gemm_block(d, pr, 0, M, begin, end);
+    } else {
+      gemm_block(d, pr, begin, end, 0, N);
+    }
+  });
+}
 
 // The packed op(B) (see gemm.h): KC-row blocks one after another, block pc holding its
 // round_up(N, NR) columns as NR-wide micro-panels of kc rows (pack_b's layout), so the panel
@@ -471,10 +511,8 @@ void gemm_packed(ThreadPool* pool, const Problem& pr, const float* packed) {
   }
   const int64_t tiles_m = (M + d.blk.mr - 1) / d.blk.mr;
   const int64_t tiles_n = (N + d.blk.nr - 1) / d.blk.nr;
-  // The packed B is shared: a row split packs nothing twice; a column split packs A in every
-  // thread, which is cheap for the few rows (a batch) for which it balances better.
-  const bool split_n =
-      tiles_m < kRowTilesPerThread * threads && (tiles_n >= threads || tiles_n >= tiles_m);
+  // The packed B is shared, so only A is packed redundantly by a column split.
+  const bool split_n = tiles_n >= threads || tiles_n >= tiles_m;
   const int64_t tiles = split_n ? tiles_n : tiles_m;
   const int tasks = static_cast<int>(std::min<int64_t>(threads, tiles));
   const int64_t unit = split_n ? d.blk.nr : d.blk.mr;
@@ -487,63 +525,6 @@ void gemm_packed(ThreadPool* pool, const Problem& pr, const float* packed) {
       gemm_block_packed(d, pr, packed, 0, M, begin, end);
     } else {
       gemm_block_packed(d, pr, packed, begin, end, 0, N);
-    }
-  });
-}
-
-// Runs the product with up to `threads` tasks on `pool` (nullptr: the calling thread only).
-void gemm(ThreadPool* pool, const Problem& pr) {
-  const int64_t M = pr.M, N = pr.N, K = pr.K;
-  if (M == 0 || N == 0) return;
-  const int64_t work = M * N * std::max<int64_t>(K, 1);
-  int threads = pool ? pool->size() : 1;
-  threads = static_cast<int>(std::min<int64_t>(threads, std::max<int64_t>(1, work / kMinWorkPerThread)));
-
-  if (K == 0 || pr.alpha == 0.0f || is_small(M, N, K)) {
-    // gemm_small_rows also covers C := beta * C (its k loop is empty when K == 0; alpha == 0
-    // makes every term +-0 unless A or B holds Inf/NaN, so skip them as BLAS does).
-    Problem p = pr;
-    if (K == 0 || pr.alpha == 0.0f) p.K = 0;
-    if (threads <= 1 || M < 2) {
-      gemm_small_rows(p, 0, M);
-    } else {
-      pool->parallel_for(M, 1, [&](int64_t m0, int64_t m1) { gemm_small_rows(p, m0, m1); });
-    }
-    return;
-  }
-
-  const Dispatch d = dispatch_for(active_isa());
-  if (threads <= 1) {
-    gemm_block(d, pr, 0, M, 0, N);
-    return;
-  }
-  const int64_t tiles_m = (M + d.blk.mr - 1) / d.blk.mr;
-  const int64_t tiles_n = (N + d.blk.nr - 1) / d.blk.nr;
-  if (tiles_m >= kRowTilesPerThread * threads && K * round_up(N, d.blk.nr) <= kSharedPackFloats) {
-    // Pack all of op(B) once, the threads sharing the work, then split the rows of C: each
-    // thread packs only its own rows of A, so nothing is packed twice (a plain column split
-    // packs all of A in every thread: about a tenth of a 256^3 product on two threads).
-    // Same panels and micro-kernel calls as gemm_block, so the same bits.
-    float* packed = t_shared_b.get(static_cast<size_t>(K * round_up(N, d.blk.nr)));
-    sgemm_pack_b(*pool, pr.trans_b, K, N, pr.B, pr.ldb, packed);
-    gemm_packed(pool, pr, packed);
-    return;
-  }
-  // Split the dimension whose redundant packing is cheaper (each task packs all of the other
-  // operand): columns when M <= N, as long as there are enough micro-tiles to share.
-  const bool split_n = tiles_n >= threads && tiles_m >= threads ? M <= N : tiles_n >= tiles_m;
-  const int64_t tiles = split_n ? tiles_n : tiles_m;
-  const int tasks = static_cast<int>(std::min<int64_t>(threads, tiles));
-  const int64_t unit = split_n ? d.blk.nr : d.blk.mr;
-  const int64_t extent = split_n ? N : M;
-  pool->run(tasks, [&](int t) {
-    const int64_t begin = std::min(extent, tiles * t / tasks * unit);
-    const int64_t end = std::min(extent, tiles * (t + 1) / tasks * unit);
-    if (begin >= end) return;
-    if (split_n) {
-      gemm_block(d, pr, 0, M, begin, end);
-    } else {
-      gemm_block(d, pr, begin, end, 0, N);
     }
   });
 }
