@@ -27,7 +27,7 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
                            int64_t groups, const float* dout, const float* weight,
                            float* dx) noexcept;
 
-// dweight += sum over images of dout_n * col_n^T (dot-product tiles, gemm_dot.h).
+// dweight += sum over images of dout_n * col_n^T (dot-product tiles of gemm_dot.h, or sgemm).
 void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t OC,
                             int64_t groups, const float* x, const float* dout,
                             float* dweight) noexcept;

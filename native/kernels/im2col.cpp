@@ -238,7 +238,8 @@ void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, 
 void col2im(const ConvGeometry& g, const float* col, int64_t ldcol, float* dx) noexcept {
   const int64_t OW = g.OW;
 #if defined(NEURITE_IM2COL_AVX512)
-  const bool fast_rows = active_isa() == Isa::avx512 && g.stride_w == 1 && g.W <= 64 && g.KW <= 16;
+  const bool fast_rows =
+      active_isa() == Isa::avx512 && g.stride_w == 1 && g.W <= 64 && g.KW <= 16;
 #endif
   for (int64_t c = 0; c < g.C; ++c) {
     float* dxc = dx + c * g.H * g.W;

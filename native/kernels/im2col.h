@@ -45,8 +45,8 @@ void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) no
 
 // Rows [r0, r0 + K) of the col matrices of `count` images (image i at x + i * image_stride),
 // side by side as one (K, count * OH * OW) matrix, written straight into `packed` in the
-// layout of sgemm_packed_b (gemm.h): the GEMM then skips packing B, and col itself is never stored. row_buffer
-// holds round_up(count * OH * OW, NR) floats of scratch.
+// layout of sgemm_packed_b (gemm.h): the GEMM then skips packing B, and col itself is never
+// stored. row_buffer holds round_up(count * OH * OW, NR) floats of scratch.
 void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
                    int64_t r0, int64_t K, const PackedBLayout& layout, float* row_buffer,
                    float* packed) noexcept;

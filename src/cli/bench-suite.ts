@@ -37,9 +37,19 @@ export function benchSuite(): BenchEntry[] {
     group: 'step',
     js: true,
   });
-  // CNN kernels (LeNet-5's second convolution at batch 64).
-  for (const pass of ['forward', 'input', 'weight'] as const) {
-    entries.push({ workload: conv2dWorkload({ N: 64, C: 6, H: 14, W: 14, OC: 16, K: 5 }, pass), group: 'kernel', js: true });
+  // CNN kernels: the convolutions of the two target networks, LeNet-5 at batch 64 (also on js)
+  // and the CIFAR CNN at batch 32 (native only: seconds per call on js).
+  const convLayers = [
+    { shape: { N: 64, C: 6, H: 14, W: 14, OC: 16, K: 5 }, js: true },
+    { shape: { N: 64, C: 1, H: 28, W: 28, OC: 6, K: 5, pad: 2 }, js: true },
+    { shape: { N: 32, C: 3, H: 32, W: 32, OC: 32, K: 3, pad: 1 }, js: false },
+    { shape: { N: 32, C: 32, H: 32, W: 32, OC: 32, K: 3, pad: 1 }, js: false },
+    { shape: { N: 32, C: 32, H: 16, W: 16, OC: 64, K: 3, pad: 1 }, js: false },
+  ];
+  for (const { shape, js } of convLayers) {
+    for (const pass of ['forward', 'input', 'weight'] as const) {
+      entries.push({ workload: conv2dWorkload(shape, pass), group: 'kernel', js });
+    }
   }
   entries.push({ workload: maxPool2dWorkload(64, 6, 28, 28), group: 'kernel', js: true });
   entries.push({ workload: batchNorm2dKernelWorkload(32, 64, 16, 16), group: 'kernel', js: true });

@@ -102,9 +102,18 @@ export function recurrentScan(spec: CellSpec, x: Tensor, h0: Tensor, c0: Tensor 
   const gates = new Tensor(acquire(T * B * GH), [T, B, GH]);
   const g = gates.data;
   K.sgemm(false, true, T * B, GH, I, 1, x.data, I, w.weightIh.data, I, 0, g, GH);
-  if (w.biasIh) K.biasAddForward(g, w.biasIh.data, T * B, GH);
   const foldHh = spec.kind === 'rnn' || spec.kind === 'lstm';
-  if (w.biasHh && foldHh) K.biasAddForward(g, w.biasHh.data, T * B, GH);
+  if (w.biasIh && w.biasHh && foldHh) {
+    // Both biases in one pass over the gates: b_ih + b_hh first.
+    const bsum = acquire(GH);
+    bsum.set(w.biasIh.data);
+    K.axpy(1, w.biasHh.data, bsum, GH);
+    K.biasAddForward(g, bsum, T * B, GH);
+    release(bsum);
+  } else {
+    if (w.biasIh) K.biasAddForward(g, w.biasIh.data, T * B, GH);
+    if (w.biasHh && foldHh) K.biasAddForward(g, w.biasHh.data, T * B, GH);
+  }
   const bhhOwned = !foldHh && !w.biasHh ? acquireZeroed(GH) : null;
   const bhh = foldHh ? EMPTY : (w.biasHh?.data ?? bhhOwned!);
   const aux = spec.kind === 'gru' || spec.kind === 'mgu' ? new Tensor(acquire(T * BH), [T, B, H]) : null;
@@ -188,9 +197,19 @@ function weightGradients(
   const dwih = gradBuffer(w.weightIh);
   if (dwih) K.sgemm(true, false, GH, I, R, 1, dg, GH, x.data, I, 1, dwih, I);
   const dbih = w.biasIh ? gradBuffer(w.biasIh) : null;
-  if (dbih) K.biasAddBackward(dg, dbih, R, GH);
   const dwhh = gradBuffer(w.weightHh);
-  const dbhh = w.biasHh ? gradBuffer(w.biasHh) : null;
+  let dbhh = w.biasHh ? gradBuffer(w.biasHh) : null;
+  // Every cell but the reset-after GRU has db_hh = db_ih = colsum(dg): one pass over dg for both.
+  if (dbih && dbhh && !(spec.kind === 'gru' && spec.resetAfter)) {
+    const sums = acquireZeroed(GH);
+    K.biasAddBackward(dg, sums, R, GH);
+    K.axpy(1, sums, dbih, GH);
+    K.axpy(1, sums, dbhh, GH);
+    release(sums);
+    dbhh = null;
+  } else if (dbih) {
+    K.biasAddBackward(dg, dbih, R, GH);
+  }
   // colSum(dst, src + off, n cols, ld): dst += sum over rows, as a GEMM with a row of ones.
   let ones: Float32Array | null = null;
   const colSum = (dst: Float32Array, src: Float32Array, n: number, ld: number) => {

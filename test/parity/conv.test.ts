@@ -91,11 +91,13 @@ describe.each(BACKEND_NAMES)('conv2d on %s vs the nested-loop oracle', (backend)
 
 describe('conv2d native vs js', () => {
   // One chunk whose GEMMs are split, several chunks of images split over the threads (small
-  // outputs go several images per GEMM), and a pointwise convolution in chunks.
+  // outputs go several images per GEMM), a pointwise convolution, and a wide weight.
   it.each([
     { N: 4, C: 6, H: 12, W: 10, OC: 8, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 },
     { N: 19, C: 6, H: 12, W: 12, OC: 16, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
     { N: 9, C: 8, H: 9, W: 9, OC: 12, KH: 1, KW: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 2 },
+    // Weights of 32 x 144: the weight gradient goes through sgemm rather than the dot tiles.
+    { N: 6, C: 16, H: 9, W: 9, OC: 32, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
   ] as ConvCase[])('agree and are bit-identical for 1, 2 and 3 threads: $N images of $H x $W', (c) => {
     const js = runAll('js', c, true);
     const one = withThreads(1, () => runAll('native', c, true));
