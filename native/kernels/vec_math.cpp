@@ -1,7 +1,8 @@
 // Array versions of the vec_math.h functions, one instance of vec_math_impl.h per vector ISA:
 // SSE2 (the x86-64 baseline, the generic path), AVX2 and AVX-512F, each in its own namespace
-// inside a `#pragma GCC target` region (function target attributes, so binding.gyp and CMake
-// need no per-file flags), and picked per call from the process-wide ISA (native/common/cpu.h).
+// inside a target region (`#pragma GCC target`, or `#pragma clang attribute` under Clang:
+// function target attributes, so binding.gyp and CMake need no per-file flags), and picked per
+// call from the process-wide ISA (native/common/cpu.h).
 // Elsewhere (arm64, other compilers) the scalar instance from vec_math.h runs in plain loops.
 //
 // Nothing from the standard library is instantiated inside the target regions, and every
@@ -23,6 +24,11 @@
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define NEURITE_VEC_X86 1
 #include <immintrin.h>
+#if defined(__clang__)
+// Clang has no per-region optimize pragma: contraction off for the whole file (its default,
+// "on", could only fuse within one expression, which these separate operations never are).
+#pragma STDC FP_CONTRACT OFF
+#endif
 #else
 #define NEURITE_VEC_X86 0
 #endif
@@ -170,8 +176,10 @@ namespace {
 #endif
 
 // ---- SSE2: the x86-64 baseline -------------------------------------------------------------
+#if !defined(__clang__)
 #pragma GCC push_options
 #pragma GCC optimize("fp-contract=off")
+#endif
 namespace sse2 {
 namespace self = ::neurite::sse2;
 using V = __m128;
@@ -208,12 +216,18 @@ NEURITE_VEC_FN V to_float_int(V a) { return _mm_cvtepi32_ps(_mm_castps_si128(a))
 #include "vec_math_pack.h"
 NEURITE_VEC_LOOPS
 }  // namespace sse2
+#if !defined(__clang__)
 #pragma GCC pop_options
+#endif
 
 // ---- AVX2 ------------------------------------------------------------------------------------
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx2")
 #pragma GCC optimize("fp-contract=off")
+#endif
 namespace avx2 {
 namespace self = ::neurite::avx2;
 using V = __m256;
@@ -250,12 +264,20 @@ NEURITE_VEC_FN V to_float_int(V a) { return _mm256_cvtepi32_ps(_mm256_castps_si2
 #include "vec_math_pack.h"
 NEURITE_VEC_LOOPS
 }  // namespace avx2
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 // ---- AVX-512F --------------------------------------------------------------------------------
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+#else
 #pragma GCC push_options
 #pragma GCC target("avx512f")
 #pragma GCC optimize("fp-contract=off")
+#endif
 namespace avx512 {
 namespace self = ::neurite::avx512;
 using V = __m512;
@@ -297,7 +319,11 @@ NEURITE_VEC_FN V to_float_int(V a) { return _mm512_cvtepi32_ps(I(a)); }
 #include "vec_math_pack.h"
 NEURITE_VEC_LOOPS
 }  // namespace avx512
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
 #pragma GCC pop_options
+#endif
 
 #pragma GCC diagnostic pop
 #undef NEURITE_VEC_FN
