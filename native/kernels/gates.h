@@ -33,6 +33,9 @@
 #define NEURITE_GATE_INLINE NEURITE_GATE_ALWAYS inline
 
 #if defined(__clang__)
+// Clang has no per-function fp-contract switch; the pragma turns contraction off for the rest
+// of the including file, as in simd_loop.h.
+#pragma STDC FP_CONTRACT OFF
 #define NEURITE_GATE_NO_CONTRACT
 #elif defined(__GNUC__)
 #define NEURITE_GATE_NO_CONTRACT __attribute__((optimize("fp-contract=off")))
