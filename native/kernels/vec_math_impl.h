@@ -21,10 +21,11 @@
 // x is clamped to [-104, 89] first: below -104 the result rounds to 0 anyway, above 89 the
 // scaling overflows to +Inf by itself, and a NaN passes both clamps (see min_/max_) and the
 // arithmetic. The integer n is read from the bits of the rounding sum t = x / ln2 + 1.5 * 2^23.
-NEURITE_VEC_FN V exp_v(V x) {
-  const V xc = min_(set1(89.0f), max_(set1(-104.0f), x));
+// e^r for the reduced argument of an already clamped x, and t = x / ln2 + 1.5 * 2^23, whose
+// bits hold n: the part exp_v and exp_nonpositive_v share.
+NEURITE_VEC_FN V exp_reduced(V xc, V& t) {
   const V shifter = set1(12582912.0f);
-  const V t = add(mul(xc, set1(1.44269504088896341f)), shifter);
+  t = add(mul(xc, set1(1.44269504088896341f)), shifter);
   const V n = sub(t, shifter);
   const V r = sub(sub(xc, mul(n, set1(0.693359375f))), mul(n, set1(-2.12194440e-4f)));
   V p = set1(1.9875691500e-4f);
@@ -33,9 +34,14 @@ NEURITE_VEC_FN V exp_v(V x) {
   p = add(mul(p, r), set1(4.1665795894e-2f));
   p = add(mul(p, r), set1(1.6666665459e-1f));
   p = add(mul(p, r), set1(5.0000001201e-1f));
-  const V er = add(add(mul(mul(p, r), r), r), set1(1.0f));
+  return add(add(mul(mul(p, r), r), r), set1(1.0f));
+}
+
+NEURITE_VEC_FN V exp_v(V x) {
+  V t;
+  const V er = exp_reduced(min_(set1(89.0f), max_(set1(-104.0f), x)), t);
   // n = bits(t) - bits(shifter) as integers; 2^floor(n/2) and 2^(n - floor(n/2)).
-  const V k = sub_bits(t, shifter);
+  const V k = sub_bits(t, set1(12582912.0f));
   const V k1 = sar1(k);
   const V k2 = sub_bits(k, k1);
   const V s1 = shl23(add_bits(k1, bits_const(127u)));
@@ -49,18 +55,8 @@ NEURITE_VEC_FN V exp_v(V x) {
 // er * 2^(n + 25) is exact, and the product with 2^-25 rounds once, exactly as exp_v's
 // two-step scaling rounds er * 2^n once.
 NEURITE_VEC_FN V exp_nonpositive_v(V x) {
-  const V xc = max_(set1(-104.0f), min_(set1(0.0f), x));
-  const V shifter = set1(12582912.0f);
-  const V t = add(mul(xc, set1(1.44269504088896341f)), shifter);
-  const V n = sub(t, shifter);
-  const V r = sub(sub(xc, mul(n, set1(0.693359375f))), mul(n, set1(-2.12194440e-4f)));
-  V p = set1(1.9875691500e-4f);
-  p = add(mul(p, r), set1(1.3981999507e-3f));
-  p = add(mul(p, r), set1(8.3334519073e-3f));
-  p = add(mul(p, r), set1(4.1665795894e-2f));
-  p = add(mul(p, r), set1(1.6666665459e-1f));
-  p = add(mul(p, r), set1(5.0000001201e-1f));
-  const V er = add(add(mul(mul(p, r), r), r), set1(1.0f));
+  V t;
+  const V er = exp_reduced(max_(set1(-104.0f), min_(set1(0.0f), x)), t);
   const V s = add_bits(shl23(t), bits_const((127u + 25u) << 23));  // 2^(n + 25)
   return mul(mul(er, s), set1(2.98023223876953125e-8f));           // * 2^-25
 }
