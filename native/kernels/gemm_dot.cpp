@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include "../common/cpu.h"
+#include "lane_mask.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -106,7 +107,7 @@ __attribute__((target("avx512f"))) void tile_avx512(const DotProblem& d, int64_t
 #pragma GCC unroll 6
     for (int j = 0; j < NT; ++j) acc[i][j] = _mm512_setzero_ps();
   const int64_t full = d.P / 16 * 16;
-  const __mmask16 tail = static_cast<__mmask16>((1u << (d.P % 16)) - 1);
+  const __mmask16 tail = static_cast<__mmask16>(first_lanes16(d.P % 16));
   for (int64_t img = 0; img < d.images; ++img) {
     // Row pointers in registers; the loops below only advance p.
     const float* a[MT];

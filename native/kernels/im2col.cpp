@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../common/cpu.h"
+#include "lane_mask.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -27,12 +28,6 @@ inline void valid_range(int64_t offset, int64_t stride, int64_t limit, int64_t c
 }
 
 #if defined(NEURITE_IM2COL_AVX512)
-// The lanes of 16-float vector v (columns 16v .. 16v+15) whose column is below `limit`.
-inline uint32_t lanes_below(int64_t limit, int v) {
-  const int64_t n = std::clamp<int64_t>(limit - 16 * v, 0, 16);
-  return static_cast<uint32_t>((uint32_t{1} << n) - 1);
-}
-
 // One row of col for stride_w == 1 and OW <= 64, on AVX-512: each output row (OW floats) is
 // one to four masked loads and stores, the padding lanes zeroed by the load mask (masked-off
 // lanes are never read, so the source pointer may point into the padding). Small images have
@@ -47,8 +42,8 @@ __attribute__((target("avx512f"))) void im2col_row_avx512(const float* xc, int64
   const int vectors = static_cast<int>((OW + 15) / 16);
   __mmask16 valid[4], width[4];
   for (int v = 0; v < vectors; ++v) {
-    width[v] = static_cast<__mmask16>(lanes_below(OW, v));
-    valid[v] = static_cast<__mmask16>(lanes_below(ow_hi, v) & ~lanes_below(ow_lo, v));
+    width[v] = static_cast<__mmask16>(first_lanes16(OW - 16 * v));
+    valid[v] = static_cast<__mmask16>(lane_range16(ow_lo - 16 * v, ow_hi - 16 * v));
   }
   const __m512 zero = _mm512_setzero_ps();
   // The last vector of an output row is stored whole, its extra lanes landing on the next
@@ -89,11 +84,11 @@ __attribute__((target("avx512f"))) void col2im_channel_row_avx512(const ConvGeom
   // Lane iw of vector v takes col column ow = iw - ow_off(kw) when 0 <= ow < OW.
   __mmask16 width[4], take[16][4];
   int64_t ow_off[16];
-  for (int v = 0; v < vectors; ++v) width[v] = static_cast<__mmask16>(lanes_below(W, v));
+  for (int v = 0; v < vectors; ++v) width[v] = static_cast<__mmask16>(first_lanes16(W - 16 * v));
   for (int64_t kw = 0; kw < KW; ++kw) {
     ow_off[kw] = kw * g.dilation_w - g.pad_left;
     for (int v = 0; v < vectors; ++v) {
-      const uint32_t inside = lanes_below(ow_off[kw] + OW, v) & ~lanes_below(ow_off[kw], v);
+      const uint32_t inside = lane_range16(ow_off[kw] - 16 * v, ow_off[kw] + OW - 16 * v);
       take[kw][v] = static_cast<__mmask16>(inside & width[v]);
     }
   }

@@ -7,6 +7,7 @@
 #include <limits>
 #include <vector>
 
+#include "lane_mask.h"
 #include "simd_loop.h"
 
 #if NEURITE_SIMD_CLONES
@@ -87,10 +88,7 @@ __attribute__((target("avx512f"))) void max_pool_2x2_plane_avx512(const ConvGeom
   const __m512i odd = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
   const __m512 two_iota = _mm512_set_ps(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512 one = _mm512_set1_ps(1.0f), fw = _mm512_set1_ps(static_cast<float>(W));
-  // The first n lanes (n clamped to 0..16).
-  auto lanes = [](int64_t n) {
-    return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << std::max<int64_t>(n, 0)) - 1);
-  };
+  auto lanes = [](int64_t n) { return static_cast<__mmask16>(first_lanes16(n)); };
   for (int64_t oh = 0; oh < g.OH; ++oh) {
     const float* r0 = xc + 2 * oh * W;
     const float* r1 = r0 + W;
@@ -245,7 +243,7 @@ __attribute__((target("avx512f"))) bool max_pool_backward_2x2_plane_avx512(
     const float* a = argmax + oh * OW;
     const float row0 = static_cast<float>(2 * oh * W);
     for (int64_t ow = 0; ow < OW; ow += 16) {
-      const __mmask16 lanes = static_cast<__mmask16>(OW - ow >= 16 ? 0xFFFF : (1u << (OW - ow)) - 1);
+      const __mmask16 lanes = static_cast<__mmask16>(first_lanes16(OW - ow));
       const __m512 v = _mm512_maskz_loadu_ps(lanes, a + ow);
       const __m512 q = _mm512_sub_ps(v, _mm512_add_ps(_mm512_set1_ps(row0 + static_cast<float>(2 * ow)), two_iota));
       const __mmask16 inside = _mm512_cmp_ps_mask(q, zero, _CMP_EQ_OQ) | _mm512_cmp_ps_mask(q, one, _CMP_EQ_OQ) |
@@ -265,8 +263,8 @@ __attribute__((target("avx512f"))) bool max_pool_backward_2x2_plane_avx512(
       // 8 outputs (16 dx elements) per step; the last step masked.
       for (int64_t ow = 0; ow < OW; ow += 8) {
         const int64_t n = std::min<int64_t>(8, OW - ow);
-        const __mmask16 outs = static_cast<__mmask16>((1u << n) - 1);
-        const __mmask16 elems = static_cast<__mmask16>(n == 8 ? 0xFFFF : (1u << (2 * n)) - 1);
+        const __mmask16 outs = static_cast<__mmask16>(first_lanes16(n));
+        const __mmask16 elems = static_cast<__mmask16>(first_lanes16(2 * n));
         const __m512 av = _mm512_permutexvar_ps(pairs, _mm512_maskz_loadu_ps(outs, a + ow));
         const __m512 dv = _mm512_permutexvar_ps(pairs, _mm512_maskz_loadu_ps(outs, d + ow));
         const __m512 idx = _mm512_add_ps(_mm512_set1_ps(base + static_cast<float>(2 * ow)), iota);
