@@ -218,9 +218,7 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
     const float* col = x + n0 * g.C * P;
     if (!pointwise) {
       float* ws = workspace(0, rows * nb * P);
-      for (int64_t i = 0; i < nb; ++i) {
-        im2col(g, x + (n0 + i) * g.C * g.H * g.W, ws + i * rows * P, P);
-      }
+      im2col_images(g, x + n0 * g.C * g.H * g.W, g.C * g.H * g.W, nb, ws, rows * P, P);
       col = ws;
     }
     for (int64_t grp = 0; grp < groups; ++grp) {

@@ -194,11 +194,20 @@ void deal_panels(const float* row, int64_t n_pad, int64_t kc, float* dst) {
 }  // namespace
 
 void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) noexcept {
+  im2col_images(g, x, 0, 1, col, 0, ldcol);
+}
+
+void im2col_images(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
+                   float* col, int64_t col_stride, int64_t ldcol) noexcept {
   const RowPlan plan(g);
-  for (int64_t c = 0; c < g.C; ++c)
-    for (int64_t kh = 0; kh < g.KH; ++kh)
-      for (int64_t kw = 0; kw < g.KW; ++kw)
-        im2col_one_row(g, plan, x, c, kh, kw, col + ((c * g.KH + kh) * g.KW + kw) * ldcol);
+  for (int64_t i = 0; i < count; ++i) {
+    const float* xi = x + i * image_stride;
+    float* ci = col + i * col_stride;
+    for (int64_t c = 0; c < g.C; ++c)
+      for (int64_t kh = 0; kh < g.KH; ++kh)
+        for (int64_t kw = 0; kw < g.KW; ++kw)
+          im2col_one_row(g, plan, xi, c, kh, kw, ci + ((c * g.KH + kh) * g.KW + kw) * ldcol);
+  }
 }
 
 void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,

@@ -43,6 +43,11 @@ int64_t conv_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad
 // x: (C, H, W); col: (C*KH*KW) rows of ldcol floats, the first OH*OW of each written.
 void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) noexcept;
 
+// im2col of `count` images (image i at x + i * image_stride) into the col matrices at
+// col + i * col_stride: the window ranges are worked out once for all of them.
+void im2col_images(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
+                   float* col, int64_t col_stride, int64_t ldcol) noexcept;
+
 // Rows [r0, r0 + K) of the col matrices of `count` images (image i at x + i * image_stride),
 // side by side as one (K, count * OH * OW) matrix, written straight into `packed` in the
 // layout of sgemm_packed_b (gemm.h): the GEMM then skips packing B, and col itself is never
