@@ -56,16 +56,6 @@ void tile_generic(const DotProblem& d, int64_t m0, int64_t n0, int mt, int nt) {
 
 #if NEURITE_DOT_X86
 
-// Sum of L lanes in a fixed order (pairwise), for the final reduction of an accumulator.
-template <int L>
-inline float sum_lanes(const float* v) {
-  float s[L];
-  for (int i = 0; i < L; ++i) s[i] = v[i];
-  for (int width = L / 2; width >= 1; width /= 2)
-    for (int i = 0; i < width; ++i) s[i] += s[i + width];
-  return s[0];
-}
-
 // GCC 12's AVX-512 headers build these shuffles from _mm512_undefined_ps(), which its
 // -Wuninitialized flags by mistake.
 #pragma GCC diagnostic push
@@ -125,10 +115,11 @@ __attribute__((target("avx512f"))) void tile_avx512(const DotProblem& d, int64_t
     for (int j = 0; j < NT; ++j) d.c[(m0 + i) * d.ldc + n0 + j] += reduce_add_avx512(acc[i][j]);
 }
 
+// Lane sum of an AVX2 vector in a fixed order, in registers: halves, then pairs, then one.
 __attribute__((target("avx2"))) inline float reduce_add_avx2(__m256 v) {
-  alignas(32) float lanes[8];
-  _mm256_store_ps(lanes, v);
-  return sum_lanes<8>(lanes);
+  const __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  const __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
 }
 
 template <int MT, int NT>
