@@ -56,6 +56,13 @@ void tile_generic(const DotProblem& d, int64_t m0, int64_t n0, int mt, int nt) {
 
 #if NEURITE_DOT_X86
 
+// Lane sum of four floats in a fixed order: (0 + 2) + (1 + 3). The last step of both wider
+// reductions below.
+inline float reduce_add4(__m128 s4) {
+  const __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+}
+
 // GCC 12's AVX-512 headers build these shuffles from _mm512_undefined_ps(), which its
 // -Wuninitialized flags by mistake.
 #pragma GCC diagnostic push
@@ -66,9 +73,7 @@ void tile_generic(const DotProblem& d, int64_t m0, int64_t n0, int mt, int nt) {
 __attribute__((target("avx512f"))) inline float reduce_add_avx512(__m512 v) {
   const __m512 halves = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
   const __m512 quarters = _mm512_add_ps(halves, _mm512_shuffle_f32x4(halves, halves, 0xB1));
-  const __m128 s4 = _mm512_castps512_ps128(quarters);
-  const __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+  return reduce_add4(_mm512_castps512_ps128(quarters));
 }
 #pragma GCC diagnostic pop
 
@@ -115,11 +120,9 @@ __attribute__((target("avx512f"))) void tile_avx512(const DotProblem& d, int64_t
     for (int j = 0; j < NT; ++j) d.c[(m0 + i) * d.ldc + n0 + j] += reduce_add_avx512(acc[i][j]);
 }
 
-// Lane sum of an AVX2 vector in a fixed order, in registers: halves, then pairs, then one.
+// Lane sum of an AVX2 vector in a fixed order, in registers: the two halves, then as above.
 __attribute__((target("avx2"))) inline float reduce_add_avx2(__m256 v) {
-  const __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  const __m128 s2 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
-  return _mm_cvtss_f32(_mm_add_ss(s2, _mm_shuffle_ps(s2, s2, 1)));
+  return reduce_add4(_mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1)));
 }
 
 template <int MT, int NT>
