@@ -49,12 +49,13 @@ void im2col_images(const ConvGeometry& g, const float* x, int64_t image_stride, 
                    float* col, int64_t col_stride, int64_t ldcol) noexcept;
 
 // Rows [r0, r0 + K) of the col matrices of `count` images (image i at x + i * image_stride),
-// side by side as one (K, count * OH * OW) matrix, written straight into `packed` in the
-// layout of sgemm_packed_b (gemm.h): the GEMM then skips packing B, and col itself is never
-// stored. row_buffer holds round_up(count * OH * OW, NR) floats of scratch.
+// restricted to the columns of output rows [oh0, oh1), side by side as one
+// (K, count * (oh1 - oh0) * OW) matrix, written straight into `packed` in the layout of
+// sgemm_packed_b (gemm.h): the GEMM then skips packing B, and col itself is never stored.
+// row_buffer holds round_up(count * (oh1 - oh0) * OW, NR) floats of scratch.
 void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
-                   int64_t r0, int64_t K, const PackedBLayout& layout, float* row_buffer,
-                   float* packed) noexcept;
+                   int64_t oh0, int64_t oh1, int64_t r0, int64_t K, const PackedBLayout& layout,
+                   float* row_buffer, float* packed) noexcept;
 
 // dx: (C, H, W) += the adjoint of im2col applied to col.
 void col2im(const ConvGeometry& g, const float* col, int64_t ldcol, float* dx) noexcept;

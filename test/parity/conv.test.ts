@@ -91,13 +91,18 @@ describe.each(BACKEND_NAMES)('conv2d on %s vs the nested-loop oracle', (backend)
 
 describe('conv2d native vs js', () => {
   // One chunk whose GEMMs are split, several chunks of images split over the threads (small
-  // outputs go several images per GEMM), a pointwise convolution, and a wide weight.
+  // outputs go several images per GEMM), a pointwise convolution, a wide weight, and large
+  // outputs.
   it.each([
     { N: 4, C: 6, H: 12, W: 10, OC: 8, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 },
     { N: 19, C: 6, H: 12, W: 12, OC: 16, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
     { N: 9, C: 8, H: 9, W: 9, OC: 12, KH: 1, KW: 1, sh: 1, sw: 1, pt: 0, pb: 0, pl: 0, pr: 0, dh: 1, dw: 1, groups: 2 },
     // Weights of 32 x 144: the weight gradient goes through sgemm rather than the dot tiles.
     { N: 6, C: 16, H: 9, W: 9, OC: 32, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
+    // One image per GEMM, built a block of output rows at a time on one thread (7-row blocks
+    // here, and 14-row blocks ending in a part panel below) but whole with 3 threads.
+    { N: 2, C: 64, H: 24, W: 32, OC: 8, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 },
+    { N: 2, C: 32, H: 33, W: 16, OC: 6, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
   ] as ConvCase[])('agree and are bit-identical for 1, 2 and 3 threads: $N images of $H x $W', (c) => {
     const js = runAll('js', c, true);
     const one = withThreads(1, () => runAll('native', c, true));
