@@ -1,14 +1,15 @@
 /**
  * Reverse-mode autograd on a tape. Each op that produces a tensor needing a gradient attaches a
  * GradNode: its inputs and a closure that, given the output's gradient, adds each input's
- * gradient into that input's buffer (backward kernels accumulate with +=). backward() visits
+ * gradient into that input's buffer (backward kernels accumulate with +=, or overwrite the
+ * fresh buffer of the first gradient a tensor gets: gradTarget). backward() visits
  * the nodes in reverse topological order, so graphs (shared inputs, skip connections) work,
  * not only chains.
  *
  * Gradients of leaves (parameters) accumulate in `.grad` across backward() calls until
  * zeroGrad(); gradients of intermediate tensors are freed as soon as they have been used.
  */
-import { acquireZeroed } from './memory';
+import { acquire, acquireZeroed } from './memory';
 import { keep } from './scope';
 import { Tensor, formatShape } from './tensor';
 
@@ -61,11 +62,32 @@ export function record(out: Tensor, op: string, inputs: readonly Tensor[], backw
  */
 export function gradBuffer(t: Tensor): Float32Array | null {
   if (!t.requiresGrad) return null;
-  if (!t.grad) {
-    const grad = new Tensor(acquireZeroed(t.size), t.shape);
-    t.grad = t.node === null || t.retainGrad ? keep(grad) : grad;
-  }
-  return t.grad.data;
+  if (!t.grad) attachGrad(t, acquireZeroed(t.size));
+  return t.grad!.data;
+}
+
+/** Where a backward kernel that can either add or overwrite writes a gradient. */
+export interface GradTarget {
+  data: Float32Array;
+  /** False for a fresh, unzeroed buffer: the kernel writes every element, as if adding into zeros. */
+  accumulate: boolean;
+}
+
+/**
+ * gradBuffer for kernels with an overwrite mode: the first gradient written into `t` skips
+ * the zero fill (a pass over the whole activation that the kernel's own write makes
+ * redundant); later ones accumulate. null when `t` needs no gradient.
+ */
+export function gradTarget(t: Tensor): GradTarget | null {
+  if (!t.requiresGrad) return null;
+  if (t.grad) return { data: t.grad.data, accumulate: true };
+  return { data: attachGrad(t, acquire(t.size)), accumulate: false };
+}
+
+function attachGrad(t: Tensor, buffer: Float32Array): Float32Array {
+  const grad = new Tensor(buffer, t.shape);
+  t.grad = t.node === null || t.retainGrad ? keep(grad) : grad;
+  return buffer;
 }
 
 function topologicalOrder(root: Tensor): Tensor[] {

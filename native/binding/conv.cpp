@@ -54,9 +54,9 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// conv2dBackwardInput(dout, weight, dx, N, C, H, W, OC, ...window..., groups)
+// conv2dBackwardInput(dout, weight, dx, N, C, H, W, OC, ...window..., groups, accumulate)
 Napi::Value Conv2dBackwardInput(const Napi::CallbackInfo& info) {
-  Args args(info, "conv2dBackwardInput", 19);
+  Args args(info, "conv2dBackwardInput", 20);
   Napi::Float32Array dout = args.f32(0, "dout");
   Napi::Float32Array weight = args.f32(1, "weight");
   Napi::Float32Array dx = args.f32(2, "dx");
@@ -64,8 +64,9 @@ Napi::Value Conv2dBackwardInput(const Napi::CallbackInfo& info) {
   args.need(dout, "dout", a.out_size, "N*OC*OH*OW");
   args.need(weight, "weight", a.w_size, "OC*(C/groups)*KH*KW");
   args.need(dx, "dx", a.x_size, "N*C*H*W");
+  const bool accumulate = args.boolean(19, "accumulate");
   conv2d_backward_input(args.pool(), a.g, a.N, a.OC, a.groups, dout.Data(), weight.Data(),
-                        dx.Data());
+                        dx.Data(), accumulate);
   return info.Env().Undefined();
 }
 

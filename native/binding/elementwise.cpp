@@ -86,9 +86,9 @@ Napi::Value UnaryForward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// unaryBackward(op, x, y, dout, dx, n, alpha)
+// unaryBackward(op, x, y, dout, dx, n, alpha, accumulate)
 Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
-  Args args(info, "unaryBackward", 7);
+  Args args(info, "unaryBackward", 8);
   const auto op = op_code<UnaryOp>(args, 0, kUnaryOpCount);
   Napi::Float32Array x = args.f32(1, "x");
   Napi::Float32Array y = args.f32(2, "y");
@@ -96,11 +96,13 @@ Napi::Value UnaryBackward(const Napi::CallbackInfo& info) {
   Napi::Float32Array dx = args.f32(4, "dx");
   const int64_t n = args.dim(5, "n", 0, INT64_MAX >> 1);
   const float alpha = args.number(6, "alpha");
+  const bool accumulate = args.boolean(7, "accumulate");
   args.need(x, "x", n, "n");
   args.need(y, "y", n, "n");
   args.need(dout, "dout", n, "n");
   args.need(dx, "dx", n, "n");
-  unary_backward(args.pool(), op, x.Data(), y.Data(), dout.Data(), dx.Data(), n, alpha);
+  unary_backward(args.pool(), op, x.Data(), y.Data(), dout.Data(), dx.Data(), n, alpha,
+                 accumulate);
   return info.Env().Undefined();
 }
 

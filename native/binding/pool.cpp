@@ -47,11 +47,12 @@ Napi::Value MaxPool2dForward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// maxPool2dBackward(dout, argmax, dx, NC, HW, P, W, K): dx[plane, argmax] += dout. The kernel
+// maxPool2dBackward(dout, argmax, dx, NC, HW, P, W, K, accumulate): dx[plane, argmax] += dout
+// (into zeros when not accumulate). The kernel
 // skips indices outside [0, HW), so argmax contents need no check here; W and K only pick the
 // loop (K = 0: windows that do not tile the plane), so any values are safe.
 Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
-  Args args(info, "maxPool2dBackward", 8);
+  Args args(info, "maxPool2dBackward", 9);
   Napi::Float32Array dout = args.f32(0, "dout");
   Napi::Float32Array argmax = args.f32(1, "argmax");
   Napi::Float32Array dx = args.f32(2, "dx");
@@ -60,11 +61,13 @@ Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
   const int64_t P = args.dim(5, "P");
   const int64_t W = args.dim(6, "W");
   const int64_t K = args.dim(7, "K");
+  const bool accumulate = args.boolean(8, "accumulate");
   const int64_t n = mul_sat(NC, P);
   args.need(dout, "dout", n, "NC*P");
   args.need(argmax, "argmax", n, "NC*P");
   args.need(dx, "dx", mul_sat(NC, HW), "NC*HW");
-  max_pool2d_backward(args.pool(), NC, HW, P, W, K, dout.Data(), argmax.Data(), dx.Data());
+  max_pool2d_backward(args.pool(), NC, HW, P, W, K, dout.Data(), argmax.Data(), dx.Data(),
+                      accumulate);
   return info.Env().Undefined();
 }
 

@@ -166,9 +166,13 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
 }
 
 void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t OC,
-                           int64_t groups, const float* dout, const float* weight,
-                           float* dx) noexcept {
-  if (N == 0 || OC == 0 || g.C == 0) return;
+                           int64_t groups, const float* dout, const float* weight, float* dx,
+                           bool accumulate) noexcept {
+  if (N == 0 || g.C == 0) return;
+  if (OC == 0) {
+    if (!accumulate) std::fill(dx, dx + N * g.C * g.H * g.W, 0.0f);
+    return;
+  }
   const int64_t P = g.OH * g.OW;
   const int64_t Cg = g.C / groups, OCg = OC / groups;
   const int64_t Kg = Cg * g.KH * g.KW;
@@ -180,6 +184,9 @@ void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, i
   for_each_chunk(pool, chunks, split, [&](int64_t ci, ThreadPool& gemm_pool) {
     const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
     float* dx0 = dx + n0 * g.C * g.H * g.W;
+    // A gradient that is not accumulated into starts from zeros here, one chunk at a time
+    // (while the chunk is about to be in cache anyway), rather than in a pass of its own.
+    if (!accumulate) std::fill(dx0, dx0 + count * g.C * g.H * g.W, 0.0f);
     if (pointwise) {
       // One image (images_per_gemm): dx_n (C, HW) += weight^T (C, OC) * dout_n (OC, HW).
       for (int64_t grp = 0; grp < groups; ++grp) {

@@ -23,9 +23,10 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
                     float* out) noexcept;
 
 // dx += conv2d input gradient: per chunk of images, dcol = weight^T * dout, then col2im.
+// With accumulate false, dx's contents are not read: the result is as if it held zeros.
 void conv2d_backward_input(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t OC,
-                           int64_t groups, const float* dout, const float* weight,
-                           float* dx) noexcept;
+                           int64_t groups, const float* dout, const float* weight, float* dx,
+                           bool accumulate) noexcept;
 
 // dweight += sum over images of dout_n * col_n^T (dot-product tiles of gemm_dot.h, or sgemm).
 void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t OC,

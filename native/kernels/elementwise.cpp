@@ -53,10 +53,18 @@ void map_vec(ThreadPool& pool, VecFn f, const float* x, float* out, int64_t n) {
   });
 }
 
-// dx[i] += g(x[i], y[i], dout[i]) over [0, n); same splitting as map_unary.
+// dx[i] += g(x[i], y[i], dout[i]) over [0, n), or dx[i] = 0 + g(...) (what adding into zeros
+// gives, -0 included) without reading dx; same splitting as map_unary.
 template <typename G>
 void map_backward(ThreadPool& pool, const float* x, const float* y, const float* dout, float* dx,
-                  int64_t n, G g) {
+                  int64_t n, bool accumulate, G g) {
+  if (!accumulate) {
+    pool.parallel_for(n, kParallelGrain, [x, y, dout, dx, g](int64_t begin, int64_t end) {
+      simd_loop(begin, end,
+                [x, y, dout, dx, g](int64_t i) { dx[i] = 0.0f + g(x[i], y[i], dout[i]); });
+    });
+    return;
+  }
   pool.parallel_for(n, kParallelGrain, [x, y, dout, dx, g](int64_t begin, int64_t end) {
     simd_loop(begin, end, [x, y, dout, dx, g](int64_t i) { dx[i] += g(x[i], y[i], dout[i]); });
   });
@@ -376,38 +384,44 @@ void unary_forward(ThreadPool& pool, UnaryOp op, const float* x, float* out, int
 }
 
 void unary_backward(ThreadPool& pool, UnaryOp op, const float* x, const float* y,
-                    const float* dout, float* dx, int64_t n, float alpha) noexcept {
+                    const float* dout, float* dx, int64_t n, float alpha,
+                    bool accumulate) noexcept {
   switch (op) {
     case UnaryOp::Relu:
-      return map_backward(pool, x, y, dout, dx, n,
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
                           [](float v, float, float g) { return v > 0.0f ? g : 0.0f; });
     case UnaryOp::LeakyRelu:
-      return map_backward(pool, x, y, dout, dx, n,
-                          [alpha](float v, float, float g) { return pick(v > 0.0f, g, alpha * g); });
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
+                          [alpha](float v, float, float g) {
+                            return pick(v > 0.0f, g, alpha * g);
+                          });
     case UnaryOp::Sigmoid:
-      return map_backward(pool, x, y, dout, dx, n,
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
                           [](float, float s, float g) { return g * s * (1.0f - s); });
     case UnaryOp::Tanh:
-      return map_backward(pool, x, y, dout, dx, n,
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
                           [](float, float t, float g) { return g * (1.0f - t * t); });
     case UnaryOp::Exp:
-      return map_backward(pool, x, y, dout, dx, n, [](float, float e, float g) { return g * e; });
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
+                          [](float, float e, float g) { return g * e; });
     case UnaryOp::Log:
-      return map_backward(pool, x, y, dout, dx, n, [](float v, float, float g) { return g / v; });
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
+                          [](float v, float, float g) { return g / v; });
     case UnaryOp::Abs:
-      return map_backward(pool, x, y, dout, dx, n, [](float v, float, float g) {
+      return map_backward(pool, x, y, dout, dx, n, accumulate, [](float v, float, float g) {
         return pick(v > 0.0f, g, pick(v < 0.0f, -g, 0.0f));
       });
     case UnaryOp::Sqrt:
-      return map_backward(pool, x, y, dout, dx, n,
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
                           [](float, float r, float g) { return g * 0.5f / r; });
     case UnaryOp::Square:
-      return map_backward(pool, x, y, dout, dx, n,
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
                           [](float v, float, float g) { return g * 2.0f * v; });
     case UnaryOp::Neg:
-      return map_backward(pool, x, y, dout, dx, n, [](float, float, float g) { return -g; });
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
+                          [](float, float, float g) { return -g; });
     case UnaryOp::Softplus:
-      return map_backward(pool, x, y, dout, dx, n,
+      return map_backward(pool, x, y, dout, dx, n, accumulate,
                           [](float v, float, float g) { return g * sigmoid_f(v); });
   }
 }

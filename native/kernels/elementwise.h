@@ -35,8 +35,11 @@ void unary_forward(ThreadPool& pool, UnaryOp op, const float* x, float* out, int
                    float alpha) noexcept;
 
 // dx += dout * f'(x), where y = f(x) is given too so each op uses whichever is cheaper.
+// With accumulate false, dx's contents are not read: dx = 0 + dout * f'(x), the same bits
+// as adding into zeros.
 void unary_backward(ThreadPool& pool, UnaryOp op, const float* x, const float* y,
-                    const float* dout, float* dx, int64_t n, float alpha) noexcept;
+                    const float* dout, float* dx, int64_t n, float alpha,
+                    bool accumulate) noexcept;
 
 // out = alpha * x (out may be x).
 void scale(ThreadPool& pool, const float* x, float alpha, float* out, int64_t n) noexcept;

@@ -232,7 +232,7 @@ namespace {
 // first pass checks it and returns false (the caller then scatters) if one does not.
 __attribute__((target("avx512f"))) bool max_pool_backward_2x2_plane_avx512(
     int64_t W, int64_t OH, int64_t OW, int64_t HW, const float* dout, const float* argmax,
-    float* dx) {
+    float* dx, bool accumulate) {
   const __m512 iota = _mm512_set_ps(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
   const __m512 two_iota = _mm512_add_ps(iota, iota);
   const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
@@ -252,7 +252,12 @@ __attribute__((target("avx512f"))) bool max_pool_backward_2x2_plane_avx512(
       if (lanes & valid & ~inside) return false;
     }
   }
-  // Pass 2: the gather, two dx rows per output row.
+  // Pass 2: the gather, two dx rows per output row. Without accumulate it writes every
+  // element the windows cover; an odd last row or column, covered by none, is zeroed first.
+  if (!accumulate && (2 * OW != W || 2 * OH * W != HW)) {
+    std::fill(dx, dx + HW, 0.0f);
+    accumulate = true;
+  }
   const __m512i pairs = _mm512_set_epi32(7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0, 0);
   for (int64_t oh = 0; oh < OH; ++oh) {
     const float* a = argmax + oh * OW;
@@ -269,7 +274,7 @@ __attribute__((target("avx512f"))) bool max_pool_backward_2x2_plane_avx512(
         const __m512 dv = _mm512_permutexvar_ps(pairs, _mm512_maskz_loadu_ps(outs, d + ow));
         const __m512 idx = _mm512_add_ps(_mm512_set1_ps(base + static_cast<float>(2 * ow)), iota);
         const __mmask16 m = elems & _mm512_cmp_ps_mask(av, idx, _CMP_EQ_OQ);
-        const __m512 x = _mm512_maskz_loadu_ps(elems, row + 2 * ow);
+        const __m512 x = accumulate ? _mm512_maskz_loadu_ps(elems, row + 2 * ow) : zero;
         _mm512_mask_storeu_ps(row + 2 * ow, elems, _mm512_mask_add_ps(x, m, x, dv));
       }
     }
@@ -282,15 +287,20 @@ __attribute__((target("avx512f"))) bool max_pool_backward_2x2_plane_avx512(
 }  // namespace
 
 void max_pool2d_backward(ThreadPool& pool, int64_t NC, int64_t HW, int64_t P, int64_t W,
-                         int64_t K, const float* dout, const float* argmax,
-                         float* dx) noexcept {
-  if (NC == 0 || P == 0) return;
+                         int64_t K, const float* dout, const float* argmax, float* dx,
+                         bool accumulate) noexcept {
+  if (NC == 0) return;
+  if (P == 0) {
+    if (!accumulate) std::fill(dx, dx + NC * HW, 0.0f);
+    return;
+  }
   // The 2 x 2 tiling fast path (AVX-512) needs the plane to be H x W with OH x OW windows at
   // stride 2, OW >= 16. W and K are hints from the caller: any other combination takes the
   // scatter, as do K >= 3 (each output there already stands for 9 or more inputs) and the
   // narrower ISAs (where the gather's extra compares cost more than the scatter's addressing).
   const auto scatter_plane = [&](int64_t c) {
     float* dxc = dx + c * HW;
+    if (!accumulate) std::fill(dxc, dxc + HW, 0.0f);
     for (int64_t p = 0; p < P; ++p) {
       const float at = argmax[c * P + p];
       // NaN fails both comparisons, so any entry forward did not write is skipped.
@@ -305,7 +315,8 @@ void max_pool2d_backward(ThreadPool& pool, int64_t NC, int64_t HW, int64_t P, in
     if (OH * OW == P && OW >= 16) {
       pool.parallel_for(NC, plane_grain(HW), [&](int64_t c0, int64_t c1) {
         for (int64_t c = c0; c < c1; ++c)
-          if (!max_pool_backward_2x2_plane_avx512(W, OH, OW, HW, dout + c * P, argmax + c * P, dx + c * HW))
+          if (!max_pool_backward_2x2_plane_avx512(W, OH, OW, HW, dout + c * P, argmax + c * P,
+                                                  dx + c * HW, accumulate))
             scatter_plane(c);
       });
       return;

@@ -29,9 +29,10 @@ void max_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC, con
 // [0, HW) (and NaN) are skipped. W (the plane's width) and K describe the windows when they
 // tile the plane (K x K, stride K, no padding or dilation: max_pool2d_forward's fast path);
 // pass K = 0 otherwise. They only choose the loop: the result is the same for any argmax.
+// With accumulate false, dx's contents are not read: the result is as if it held zeros.
 void max_pool2d_backward(ThreadPool& pool, int64_t NC, int64_t HW, int64_t P, int64_t W,
-                         int64_t K, const float* dout, const float* argmax,
-                         float* dx) noexcept;
+                         int64_t K, const float* dout, const float* argmax, float* dx,
+                         bool accumulate) noexcept;
 
 void avg_pool2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t NC,
                         bool count_include_pad, const float* x, float* out) noexcept;

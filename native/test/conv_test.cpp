@@ -47,7 +47,8 @@ TEST(conv2d_matches_direct_loops) {
           dout(c.N * c.OC * P), out(dout.size()), dx(x.size(), 0.0f), dw(w.size(), 0.0f), db(c.OC, 0.0f);
       fill_pattern(x, 1); fill_pattern(w, 2); fill_pattern(b, 3); fill_pattern(dout, 4);
       neurite::conv2d_forward(pool, g, c.N, c.OC, c.G, x.data(), w.data(), b.data(), out.data());
-      neurite::conv2d_backward_input(pool, g, c.N, c.OC, c.G, dout.data(), w.data(), dx.data());
+      neurite::conv2d_backward_input(pool, g, c.N, c.OC, c.G, dout.data(), w.data(), dx.data(),
+                                     true);
       neurite::conv2d_backward_weight(pool, g, c.N, c.OC, c.G, x.data(), dout.data(), dw.data());
       neurite::conv2d_backward_bias(pool, c.N, c.OC, P, dout.data(), db.data());
       std::vector<double> ro(out.size()), rdx(x.size()), rdw(w.size()), rdb(c.OC);
@@ -112,7 +113,8 @@ TEST(locally_connected_and_pooling_match_direct_loops) {
     // Max pooling (dilated windows) and its gradient; the argmax must point at the maximum.
     std::vector<float> mo(c.N * c.C * P), am(mo.size()), mdx(x.size(), 0.0f), ao(mo.size()), adx(x.size(), 0.0f);
     neurite::max_pool2d_forward(pool, g, c.N * c.C, x.data(), mo.data(), am.data());
-    neurite::max_pool2d_backward(pool, c.N * c.C, c.H * c.W, P, c.W, 0, mo.data(), am.data(), mdx.data());
+    neurite::max_pool2d_backward(pool, c.N * c.C, c.H * c.W, P, c.W, 0, mo.data(), am.data(), mdx.data(),
+                                 true);
     for (int k = 0; k < c.N * c.C * P; ++k) {
       if (am[k] < 0) continue;
       CHECK(mo[k] == x[(k / P) * c.H * c.W + static_cast<int>(am[k])]);

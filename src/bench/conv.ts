@@ -25,7 +25,7 @@ export function conv2dWorkload(s: ConvShape, pass: 'forward' | 'input' | 'weight
       const x = filled(s.N * s.C * s.H * s.W, 1), w = filled(s.OC * s.C * s.K * s.K, 2), b = filled(s.OC, 3);
       const out = filled(s.N * s.OC * OH * OW, 4), dx = new Float32Array(x.length), dw = new Float32Array(w.length);
       if (pass === 'forward') return () => k.conv2dForward(x, w, b, true, out, ...dims);
-      if (pass === 'input') return () => k.conv2dBackwardInput(out, w, dx, ...dims);
+      if (pass === 'input') return () => k.conv2dBackwardInput(out, w, dx, ...dims, true);
       return () => k.conv2dBackwardWeight(x, out, dw, ...dims);
     },
   };

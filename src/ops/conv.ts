@@ -2,7 +2,7 @@
  * Convolution ops on NCHW tensors: conv2d (im2col + GEMM kernels) and locallyConnected2d.
  * Output size per dimension: floor((in + padLo + padHi - (dilation*(kernel-1)+1)) / stride) + 1.
  */
-import { gradBuffer, record } from '../autograd';
+import { gradBuffer, gradTarget, record } from '../autograd';
 import { convOutputSize } from '../backend/interface/im2col';
 import { backend } from '../backend/registry';
 import { acquire, release } from '../memory';
@@ -66,8 +66,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(out, fn, inputs, (dout) => {
     const B = backend();
-    const dx = gradBuffer(x);
-    if (dx) B.conv2dBackwardInput(dout, weight.data, dx, ...dims);
+    const dx = gradTarget(x);
+    if (dx) B.conv2dBackwardInput(dout, weight.data, dx.data, ...dims, dx.accumulate);
     const dw = gradBuffer(weight);
     if (dw) B.conv2dBackwardWeight(x.data, dout, dw, ...dims);
     const db = bias ? gradBuffer(bias) : null;

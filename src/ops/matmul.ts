@@ -1,5 +1,5 @@
 /** Matrix products on the GEMM kernels: matmul (2-D and batched 3-D) and linear. */
-import { gradBuffer, record } from '../autograd';
+import { gradBuffer, gradTarget, record } from '../autograd';
 import { backend } from '../backend/registry';
 import { acquire } from '../memory';
 import { describe, formatShape, Tensor } from '../tensor';
@@ -74,8 +74,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   const inputs = bias ? [x, weight, bias] : [x, weight];
   return record(out, 'linear', inputs, (dout) => {
     const K = backend();
-    const dx = gradBuffer(x);
-    if (dx) K.sgemm(false, false, N, I, O, 1, dout, O, weight.data, I, 1, dx, I); // dx += dy W
+    const dx = gradTarget(x);
+    if (dx) K.sgemm(false, false, N, I, O, 1, dout, O, weight.data, I, dx.accumulate ? 1 : 0, dx.data, I); // dx (+)= dy W
     const dw = gradBuffer(weight);
     if (dw) K.sgemm(true, false, O, I, N, 1, dout, O, x.data, I, 1, dw, I); // dW += dy^T x
     const db = bias ? gradBuffer(bias) : null;

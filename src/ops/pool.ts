@@ -2,7 +2,7 @@
  * Pooling ops on NCHW tensors: max (keeps the argmax for backward), average, and adaptive
  * average (global average pooling is the 1x1 case).
  */
-import { gradBuffer, record } from '../autograd';
+import { gradBuffer, gradTarget, record } from '../autograd';
 import { convOutputSize } from '../backend/interface/im2col';
 import { backend } from '../backend/registry';
 import { acquire } from '../memory';
@@ -64,8 +64,8 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: MaxPool2dOptions
   const argmax = new Tensor(acquire(n), [g.N, g.C, g.OH, g.OW]).data;
   backend().maxPool2dForward(x.data, out.data, argmax, ...g.win, ...g.dil);
   return record(out, 'maxPool2d', [x], (dout) => {
-    const dx = gradBuffer(x);
-    if (dx) backend().maxPool2dBackward(dout, argmax, dx, g.N * g.C, g.H * g.W, g.OH * g.OW, g.W, tilingK(g));
+    const dx = gradTarget(x);
+    if (dx) backend().maxPool2dBackward(dout, argmax, dx.data, g.N * g.C, g.H * g.W, g.OH * g.OW, g.W, tilingK(g), dx.accumulate);
   });
 }
 

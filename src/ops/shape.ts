@@ -1,5 +1,5 @@
 /** Shape ops that move no data: reshape/view, flatten, squeeze, unsqueeze. */
-import { gradBuffer, record } from '../autograd';
+import { gradTarget, record } from '../autograd';
 import { backend } from '../backend/registry';
 import { formatShape, installReshape, shapeSize, Tensor, type Shape } from '../tensor';
 
@@ -34,8 +34,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const dims = inferShape('reshape', x.size, shape, x.shape);
   const out = new Tensor(x.data, dims, x);
   return record(out, 'reshape', [x], (dout) => {
-    const dx = gradBuffer(x);
-    if (dx) backend().axpy(1, dout, dx, x.size);
+    const dx = gradTarget(x);
+    if (!dx) return;
+    if (dx.accumulate) backend().axpy(1, dout, dx.data, x.size);
+    else dx.data.set(dout.subarray(0, x.size));
   });
 }
 

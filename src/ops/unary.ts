@@ -1,5 +1,5 @@
 /** Elementwise functions and activations, each with its gradient kernel. */
-import { gradBuffer, record } from '../autograd';
+import { gradTarget, record } from '../autograd';
 import { UnaryOp } from '../backend/interface/elementwise';
 import { backend } from '../backend/registry';
 import { acquire } from '../memory';
@@ -10,8 +10,8 @@ function unary(fn: string, op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   const out = new Tensor(acquire(x.size), x.shape);
   backend().unaryForward(op, x.data, out.data, x.size, alpha);
   return record(out, fn, [x], (dout) => {
-    const dx = gradBuffer(x);
-    if (dx) backend().unaryBackward(op, x.data, out.data, dout, dx, x.size, alpha);
+    const dx = gradTarget(x);
+    if (dx) backend().unaryBackward(op, x.data, out.data, dout, dx.data, x.size, alpha, dx.accumulate);
   });
 }
 

@@ -193,7 +193,7 @@ export const BINDING_SPECS: BindingSpec[] = [
     fn: 'unaryBackward',
     args: [
       op('op', UNARY_OPS), f32('x', (a) => a.n), f32('y', (a) => a.n), f32('dout', (a) => a.n), f32('dx', (a) => a.n),
-      dim('n', 0, 2 ** 62), num('alpha'),
+      dim('n', 0, 2 ** 62), num('alpha'), bool('accumulate'),
     ],
   },
   { fn: 'scale', args: [f32('x', (a) => a.n), num('alpha'), f32('out', (a) => a.n), dim('n', 0, 2 ** 62)] },
@@ -369,7 +369,7 @@ export const BINDING_SPECS: BindingSpec[] = [
   },
   {
     fn: 'conv2dBackwardInput',
-    args: [f32('dout', convOut), f32('weight', convW), f32('dx', convX), ...CONV_DIMS, dim('groups', 1, MAX_DIM, 3)],
+    args: [f32('dout', convOut), f32('weight', convW), f32('dx', convX), ...CONV_DIMS, dim('groups', 1, MAX_DIM, 3), bool('accumulate')],
     fix: fixConv,
   },
   {
@@ -407,7 +407,10 @@ export const BINDING_SPECS: BindingSpec[] = [
   },
   {
     fn: 'maxPool2dBackward',
-    args: [f32('dout', (a) => a.NC * a.P), f32('argmax', (a) => a.NC * a.P), f32('dx', (a) => a.NC * a.HW), dim('NC'), dim('HW'), dim('P'), dim('W'), dim('K')],
+    args: [
+      f32('dout', (a) => a.NC * a.P), f32('argmax', (a) => a.NC * a.P), f32('dx', (a) => a.NC * a.HW), dim('NC'), dim('HW'), dim('P'), dim('W'), dim('K'),
+      bool('accumulate'),
+    ],
   },
   ...['avgPool2dForward', 'avgPool2dBackward'].map((fn): BindingSpec => ({
     fn,

@@ -51,7 +51,7 @@ function runAll(backend: 'js' | 'native', c: ConvCase, withBias: boolean) {
   K.conv2dForward(x, w, b, withBias, out, ...dims(c));
   // Backward kernels accumulate: start from a known non-zero value.
   const dx = new Float32Array(x.length).fill(0.5), dw = new Float32Array(w.length).fill(0.5), db = new Float32Array(c.OC).fill(0.5);
-  K.conv2dBackwardInput(dout, w, dx, ...dims(c));
+  K.conv2dBackwardInput(dout, w, dx, ...dims(c), true);
   K.conv2dBackwardWeight(x, dout, dw, ...dims(c));
   K.conv2dBackwardBias(dout, db, c.N, c.OC, OH * OW);
   return { x, w, b, dout, out, dx, dw, db };

@@ -178,7 +178,7 @@ describe.each(BACKEND_NAMES)('elementwise on %s', (name) => {
 
       const dout = pattern(n, n + 12), dx = pattern(n, n + 13);
       const edx = unaryBackwardOracle(op, x, dout, dx, alpha);
-      B().unaryBackward(UNARY_CODES[op], x, y, dout, dx, n, alpha);
+      B().unaryBackward(UNARY_CODES[op], x, y, dout, dx, n, alpha, true);
       expectClose(dx, edx, 1e-5, 1e-6);
     });
 
@@ -190,7 +190,7 @@ describe.each(BACKEND_NAMES)('elementwise on %s', (name) => {
       expectSameFloats(y, unaryOracle('leakyRelu', x, slope), `slope ${slope}`);
       const dout = pattern(n, 22), dx = pattern(n, 23);
       const edx = unaryBackwardOracle('leakyRelu', x, dout, dx, slope);
-      B().unaryBackward(UnaryOp.leakyRelu, x, y, dout, dx, n, slope);
+      B().unaryBackward(UnaryOp.leakyRelu, x, y, dout, dx, n, slope, true);
       expectClose(dx, edx, 1e-6, 1e-7);
     });
 
@@ -246,7 +246,7 @@ describe.each(BACKEND_NAMES)('elementwise on %s', (name) => {
       const ey = unaryOracle(op, x, 0.25);
       expect(closeness(y, ey, 1e-6, 1e-7), `${op} forward`).toBeLessThanOrEqual(1);
       const dx = new Float32Array(n).fill(0.5);
-      B().unaryBackward(UNARY_CODES[op], x, Float32Array.from(ey), dout, dx, n, 0.25);
+      B().unaryBackward(UNARY_CODES[op], x, Float32Array.from(ey), dout, dx, n, 0.25, true);
       const edx = unaryBackwardOracle(op, x, dout, new Float32Array(n).fill(0.5), 0.25);
       const c = closeness(dx, edx, 1e-5, 1e-6);
       if (!(c <= 1)) {
@@ -290,7 +290,7 @@ describe('elementwise native results do not depend on the thread count', () => {
     acrossThreads(() => {
       const y = new Float32Array(n), dx = dx0.slice();
       native().unaryForward(UNARY_CODES[op], x, y, n, 0.1);
-      native().unaryBackward(UNARY_CODES[op], x, y, dout, dx, n, 0.1);
+      native().unaryBackward(UNARY_CODES[op], x, y, dout, dx, n, 0.1, true);
       return concatFloats(y, dx);
     });
   });
@@ -393,7 +393,7 @@ describe('native results are the same bits on every SIMD path (NEURITE_ISA)', ()
     for (let op = 0; op < 11; op++) {
       const y = new Float32Array(n), dx = new Float32Array(n).fill(0.5);
       K.unaryForward(op, x, y, n, 0.1);
-      K.unaryBackward(op, x, y, g, dx, n, 0.1);
+      K.unaryBackward(op, x, y, g, dx, n, 0.1, true);
       h.update(Buffer.from(y.buffer)); h.update(Buffer.from(dx.buffer));
     }
     const rows = 7, cols = 10000;

@@ -42,7 +42,7 @@ describe.each(BACKEND_NAMES)('pooling on %s vs the nested-loop oracle', (backend
     // Max backward: the gradient goes to the argmax only.
     const dout = pattern(n, 20 + i);
     const dx = new Float32Array(x.length);
-    K.maxPool2dBackward(dout, argmax, dx, c.N * c.C, HW, OH * OW, c.W, tilingK(c));
+    K.maxPool2dBackward(dout, argmax, dx, c.N * c.C, HW, OH * OW, c.W, tilingK(c), true);
     const dref = new Float64Array(x.length);
     for (let k = 0; k < n; k++) dref[Math.floor(k / (OH * OW)) * HW + ref.argmax[k]!] += dout[k]!;
     expectClose(dx, dref, 1e-6, 1e-6);
@@ -142,8 +142,8 @@ describe.each(BACKEND_NAMES)('pooling on %s vs the nested-loop oracle', (backend
       if (a >= 0 && a < HW) expected[Math.floor(k / P) * HW + a] += dout[k]!;
     }
     const fast = dx0.slice(), generic = dx0.slice();
-    kernels(backend).maxPool2dBackward(dout, am, fast, NC, HW, P, W, K);
-    kernels(backend).maxPool2dBackward(dout, am, generic, NC, HW, P, W, 0);
+    kernels(backend).maxPool2dBackward(dout, am, fast, NC, HW, P, W, K, true);
+    kernels(backend).maxPool2dBackward(dout, am, generic, NC, HW, P, W, 0, true);
     const same = (a: Float32Array, b: Float32Array) => a.every((v, i) => Object.is(v, b[i]));
     expect(same(generic, expected), 'generic vs scatter').toBe(true);
     expect(same(fast, expected), 'tiling hint vs scatter').toBe(true);
@@ -170,12 +170,12 @@ describe('pool native binding checks', () => {
     expect(() => K().maxPool2dForward(new Float32Array(0), new Float32Array(0), new Float32Array(0), 0, 1, 4097, 4097, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1))
       .toThrow(/H\*W \(16785409\) must be at most 2\^24/);
     const dx = new Float32Array(4);
-    K().maxPool2dBackward(new Float32Array([1, 2, 3, 4]), new Float32Array([4, -1, NaN, 2]), dx, 1, 4, 4, 2, 0);
+    K().maxPool2dBackward(new Float32Array([1, 2, 3, 4]), new Float32Array([4, -1, NaN, 2]), dx, 1, 4, 4, 2, 0, true);
     expect(Array.from(dx)).toEqual([0, 0, 4, 0]);
     // The same through the tiling path (W = 2, K = 1), and hints that do not fit the sizes.
     for (const [W, K1] of [[2, 1], [3, 1], [2, 7], [0, 2]] as const) {
       const d = new Float32Array(4);
-      K().maxPool2dBackward(new Float32Array([1, 2, 3, 4]), new Float32Array([4, -1, NaN, 2]), d, 1, 4, 4, W, K1);
+      K().maxPool2dBackward(new Float32Array([1, 2, 3, 4]), new Float32Array([4, -1, NaN, 2]), d, 1, 4, 4, W, K1, true);
       expect(Array.from(d), `W=${W} K=${K1}`).toEqual([0, 0, 4, 0]);
     }
     expect(() => K().avgPool2dForward(new Float32Array(4), new Float32Array(1), 1, 1, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 1 as unknown as boolean))

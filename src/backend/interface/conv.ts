@@ -11,12 +11,12 @@ export interface ConvKernels {
     strideH: number, strideW: number, padTop: number, padBottom: number, padLeft: number, padRight: number,
     dilationH: number, dilationW: number, groups: number,
   ): void;
-  /** dx += d(loss)/dx. */
+  /** dx += d(loss)/dx; with accumulate false, dx's contents are not read (as if zeros). */
   conv2dBackwardInput(
     dout: Float32Array, weight: Float32Array, dx: Float32Array,
     N: number, C: number, H: number, W: number, OC: number, KH: number, KW: number,
     strideH: number, strideW: number, padTop: number, padBottom: number, padLeft: number, padRight: number,
-    dilationH: number, dilationW: number, groups: number,
+    dilationH: number, dilationW: number, groups: number, accumulate: boolean,
   ): void;
   /** dweight += d(loss)/dweight, the batch folded into one GEMM. */
   conv2dBackwardWeight(

@@ -30,10 +30,13 @@ export interface ElementwiseKernels {
   unbroadcastSum(dout: Float32Array, shape: number[], dx: Float32Array, dxStrides: number[]): void;
   /** out = f(x) on n elements; alpha is the LeakyReLU slope and ignored by other ops. */
   unaryForward(op: UnaryOp, x: Float32Array, out: Float32Array, n: number, alpha: number): void;
-  /** dx += dout * f'(x), with y = f(x) given as well. */
+  /**
+   * dx += dout * f'(x), with y = f(x) given as well. With accumulate false, dx's contents are
+   * not read: the result is what adding into zeros gives.
+   */
   unaryBackward(
     op: UnaryOp, x: Float32Array, y: Float32Array, dout: Float32Array, dx: Float32Array,
-    n: number, alpha: number,
+    n: number, alpha: number, accumulate: boolean,
   ): void;
   /** out = alpha * x (out may be x). */
   scale(x: Float32Array, alpha: number, out: Float32Array, n: number): void;

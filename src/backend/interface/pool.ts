@@ -18,9 +18,13 @@ export interface PoolKernels {
   /**
    * dx[plane, argmax] += dout; NC planes of HW inputs and P outputs. W (the plane width) and K
    * say the windows tile the plane (K x K, stride K, no padding or dilation; K = 0 otherwise):
-   * a hint for a faster loop, the result is the same for any argmax.
+   * a hint for a faster loop, the result is the same for any argmax. With accumulate false,
+   * dx's contents are not read (as if zeros).
    */
-  maxPool2dBackward(dout: Float32Array, argmax: Float32Array, dx: Float32Array, NC: number, HW: number, P: number, W: number, K: number): void;
+  maxPool2dBackward(
+    dout: Float32Array, argmax: Float32Array, dx: Float32Array, NC: number, HW: number, P: number, W: number, K: number,
+    accumulate: boolean,
+  ): void;
   avgPool2dForward(
     x: Float32Array, out: Float32Array,
     N: number, C: number, H: number, W: number, KH: number, KW: number,

@@ -42,8 +42,9 @@ export const conv: ConvKernels = {
     }
   },
 
-  conv2dBackwardInput(dout, weight, dx, N, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw, groups) {
+  conv2dBackwardInput(dout, weight, dx, N, C, H, W, OC, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw, groups, accumulate) {
     const g = geometry('conv2dBackwardInput', C, H, W, KH, KW, sh, sw, pt, pb, pl, pr, dh, dw);
+    if (!accumulate) dx.fill(0, 0, N * C * H * W);
     const P = g.OH * g.OW, Cg = C / groups, OCg = OC / groups, Kg = Cg * KH * KW;
     const pointwise = isPointwise(g);
     for (let n = 0; n < N; n++) {

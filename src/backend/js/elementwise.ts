@@ -146,7 +146,8 @@ export const elementwise: ElementwiseKernels = {
     for (let i = 0; i < n; i++) out[i] = f(x[i]!);
   },
 
-  unaryBackward(op, x, y, dout, dx, n, alpha) {
+  unaryBackward(op, x, y, dout, dx, n, alpha, accumulate) {
+    if (!accumulate) dx.fill(0, 0, n);
     // Piecewise-linear ops select rather than multiply, so an infinite dout where the slope
     // is 0 adds nothing (as in the native kernels) instead of Inf * 0 = NaN.
     if (op === UnaryOp.relu) {

@@ -68,7 +68,8 @@ export const pool: PoolKernels = {
   },
 
   // W and K (the tiling hint) change nothing here: the scatter is the reference.
-  maxPool2dBackward(dout, argmax, dx, NC, HW, P) {
+  maxPool2dBackward(dout, argmax, dx, NC, HW, P, _W, _K, accumulate) {
+    if (!accumulate) dx.fill(0, 0, NC * HW);
     for (let c = 0; c < NC; c++) {
       for (let p = 0; p < P; p++) {
         const a = argmax[c * P + p]!;
