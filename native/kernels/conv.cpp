@@ -11,7 +11,9 @@
 // - Weight gradient: dweight_g += sum over images of dout_n,g * col_n,g^T, for a chunk of
 //   images at a time. Narrow weights go through the dot-product kernel of gemm_dot.h, which
 //   reads dout and the im2col matrices in place (both run along OH*OW) and sums the chunk in
-//   registers; wide ones through sgemm, image by image. The partial sums of the chunks are
+//   registers; wide ones through sgemm, image by image, on AVX-512 (rows of 16-multiple
+//   widths) with col^T built straight into the GEMM's packed panels by register transposes
+//   (TransposedIm2col) a block of positions at a time. The partial sums of the chunks are
 //   added in a fixed order.
 // - Threads: when there are at least as many chunks as threads (and an image's col matrix is
 //   not huge), chunks go to the threads, each with its own workspace and a single-threaded
@@ -39,6 +41,9 @@ constexpr int64_t kSplitBatchColFloats = int64_t{1} << 22;
 // at least kWeightChunks chunks when the batch allows, so that chunks can go to threads.
 constexpr int64_t kWeightWorkspaceFloats = int64_t{1} << 20;
 constexpr int64_t kWeightChunks = 8;
+// Output positions per packed block of col^T in the weight gradient (TransposedIm2col): 256
+// positions of a 288-row col^T are 288 KiB, which stay in L2 for the GEMM.
+constexpr int64_t kTransposedBlock = 256;
 
 bool is_pointwise(const ConvGeometry& g) {
   return g.KH == 1 && g.KW == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
@@ -237,10 +242,31 @@ void conv2d_backward_weight(ThreadPool& pool, const ConvGeometry& g, int64_t N, 
   // it beat the dot-product tiles by 3-7% on the CIFAR CNN's 32-64 x 288 weights, and lost
   // by 15-65% on narrower ones (LeNet-5, a 3-channel first layer), where the tiles stay.
   const bool by_dot = OCg < 28 || Kg < 128;
+  const PackedBLayout layout = sgemm_packed_b_layout();
+  const bool transposed = !by_dot && !pointwise && TransposedIm2col::supported(g, layout);
   auto run_chunk = [&](int64_t ci, ThreadPool& dot_pool) {
     const int64_t n0 = ci * chunk, nb = std::min(chunk, N - n0);
     float* part = partial + ci * wsize;
     std::fill(part, part + wsize, 0.0f);
+    if (transposed) {
+      // col^T straight into the GEMM's packed panels, kTransposedBlock output positions at a
+      // time: neither col nor its transposed copy is ever stored whole.
+      const int64_t block = std::min(kTransposedBlock, layout.kc);
+      float* packed = aligned_workspace(0, sgemm_packed_b_size(block, Kg));
+      for (int64_t grp = 0; grp < groups; ++grp) {
+        const TransposedIm2col im2col_t(g, grp * Kg, Kg);
+        for (int64_t i = n0; i < n0 + nb; ++i) {
+          const float* dg = dout + i * OC * P + grp * OCg * P;
+          for (int64_t p0 = 0; p0 < P; p0 += block) {
+            const int64_t ps = std::min(block, P - p0);
+            im2col_t.pack(x + i * g.C * g.H * g.W, p0, ps, packed);
+            sgemm_packed_b(dot_pool, false, OCg, Kg, ps, 1.0f, dg + p0, P, packed, 1.0f,
+                           part + grp * OCg * Kg, Kg);
+          }
+        }
+      }
+      return;
+    }
     // x_n is its own col matrix when the convolution is pointwise.
     const float* col = x + n0 * g.C * P;
     if (!pointwise) {

@@ -106,6 +106,87 @@ __attribute__((target("avx512f"))) void im2col_row_panels_avx512(
   }
 }
 
+// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized (their _mm512_undefined_ps) in the
+// transposes below.
+#pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+// r[i] lane j <-> r[j] lane i for a 16 x 16 block: pairs of rows interleaved by float, then by
+// float pair, then 128-bit lanes gathered across rows in two rounds (64 shuffles in all).
+__attribute__((target("avx512f"))) inline void transpose16x16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  // r[4k + m], 128-bit lane L: column 4L + m of rows 4k .. 4k + 3.
+  for (int k = 0; k < 16; k += 4) {
+    const __m512d a = _mm512_castps_pd(t[k]), b = _mm512_castps_pd(t[k + 1]);
+    const __m512d c = _mm512_castps_pd(t[k + 2]), d = _mm512_castps_pd(t[k + 3]);
+    r[k] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+    r[k + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    r[k + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+    r[k + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  for (int m = 0; m < 4; ++m) t[m] = r[m], t[4 + m] = r[4 + m], t[8 + m] = r[8 + m], t[12 + m] = r[12 + m];
+  for (int m = 0; m < 4; ++m) {
+    // Lanes 0 and 2, then 1 and 3, of rows m and 4 + m; of rows 8 + m and 12 + m.
+    const __m512 s0 = _mm512_shuffle_f32x4(t[m], t[4 + m], 0x88);
+    const __m512 s1 = _mm512_shuffle_f32x4(t[m], t[4 + m], 0xDD);
+    const __m512 s2 = _mm512_shuffle_f32x4(t[8 + m], t[12 + m], 0x88);
+    const __m512 s3 = _mm512_shuffle_f32x4(t[8 + m], t[12 + m], 0xDD);
+    r[m] = _mm512_shuffle_f32x4(s0, s2, 0x88);
+    r[4 + m] = _mm512_shuffle_f32x4(s1, s3, 0x88);
+    r[8 + m] = _mm512_shuffle_f32x4(s0, s2, 0xDD);
+    r[12 + m] = _mm512_shuffle_f32x4(s1, s3, 0xDD);
+  }
+}
+
+// TransposedIm2col::pack on AVX-512; OW is a multiple of 16, at most 64.
+__attribute__((target("avx512f"))) void pack_transposed_avx512(
+    const ConvGeometry& g, const float* x, const TransposedIm2col::Row* rows, int64_t K,
+    int64_t p0, int64_t ps, float* packed) {
+  const int64_t n_pad = (K + 31) / 32 * 32;
+  const int64_t next_row = (g.KH - 1) * g.dilation_h - g.pad_top + g.stride_h;
+  for (int64_t p = p0; p < p0 + ps; p += 16) {
+    const int64_t oh = p / g.OW, ow = p % g.OW, v = ow / 16;
+    const int64_t offset = oh * g.stride_h * g.W + ow;
+    if (ow == 0) {
+      // The input row the next output row brings into the window, in every channel: dozens
+      // of interleaved streams, which the hardware prefetchers do not follow.
+      const int64_t ih = oh * g.stride_h + next_row;
+      if (ih >= 0 && ih < g.H) {
+        for (int64_t c = 0; c < g.C; ++c) {
+          const float* row = x + (c * g.H + ih) * g.W;
+          for (int64_t w = 0; w < g.W; w += 16) _mm_prefetch(reinterpret_cast<const char*>(row + w), _MM_HINT_T0);
+        }
+      }
+    }
+    float* dst = packed + (p - p0) * 32;
+    for (int64_t q = 0; q < n_pad; q += 32, dst += ps * 32) {
+      // 32 rows of col at these 16 positions, transposed 16 at a time into the left and
+      // right halves of 16 panel rows (positions) of 32 floats (col rows).
+      for (int half = 0; half < 32; half += 16) {
+        __m512 block[16];
+#pragma GCC unroll 16
+        for (int j = 0; j < 16; ++j) {
+          const int64_t k = q + half + j;
+          const TransposedIm2col::Row& r = rows[std::min(k, K - 1)];
+          const bool inside = k < K && oh >= r.oh_lo && oh < r.oh_hi;
+          // Pointer arithmetic on the integer index: masked-off lanes are never read.
+          block[j] = _mm512_maskz_loadu_ps(inside ? r.mask[v] : 0, x + (r.base + offset));
+        }
+        transpose16x16(block);
+#pragma GCC unroll 16
+        for (int i = 0; i < 16; ++i) _mm512_storeu_ps(dst + i * 32 + half, block[i]);
+      }
+    }
+  }
+}
+
+#pragma GCC diagnostic pop
+
 // col2im for stride_w == 1, W <= 64 and KW <= 16 on AVX-512: for each input row that channel
 // c and kernel row kh reach, the KW col rows that add into it are summed into one vector per 16
 // columns (loaded once, stored once). Adding the KW rows one at a time straight into memory
@@ -249,6 +330,42 @@ void im2col_images(const ConvGeometry& g, const float* x, int64_t image_stride, 
           im2col_one_row(g, plan, xi, 0, g.OH, c, kh, kw,
                          ci + ((c * g.KH + kh) * g.KW + kw) * ldcol);
   }
+}
+
+bool TransposedIm2col::supported(const ConvGeometry& g, const PackedBLayout& layout) {
+#if defined(NEURITE_IM2COL_AVX512)
+  return active_isa() == Isa::avx512 && g.stride_w == 1 && g.OW % 16 == 0 && g.OW <= 64 &&
+         layout.nr == 32;
+#else
+  (void)g;
+  (void)layout;
+  return false;
+#endif
+}
+
+TransposedIm2col::TransposedIm2col(const ConvGeometry& g, int64_t r0, int64_t K)
+    : g_(g), rows_(static_cast<size_t>(K)), masks_(static_cast<size_t>(g.KW)) {
+  const RowPlan plan(g);
+  for (int64_t kw = 0; kw < g.KW; ++kw) {
+    for (int64_t v = 0; v < 4; ++v) {
+      masks_[kw][v] =
+          static_cast<uint16_t>(lane_range16(plan.ow_lo[kw] - 16 * v, plan.ow_hi[kw] - 16 * v));
+    }
+  }
+  const int64_t taps = g.KH * g.KW;
+  for (int64_t k = 0; k < K; ++k) {
+    const int64_t r = r0 + k, c = r / taps, kh = r % taps / g.KW, kw = r % g.KW;
+    rows_[k] = {c * g.H * g.W + plan.oh_off[kh] * g.W + plan.ow_off[kw], plan.oh_lo[kh],
+                plan.oh_hi[kh], masks_[kw].data()};
+  }
+}
+
+void TransposedIm2col::pack(const float* x, int64_t p0, int64_t ps, float* packed) const noexcept {
+#if defined(NEURITE_IM2COL_AVX512)
+  pack_transposed_avx512(g_, x, rows_.data(), static_cast<int64_t>(rows_.size()), p0, ps, packed);
+#else
+  (void)x, (void)p0, (void)ps, (void)packed;
+#endif
 }
 
 void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,

@@ -18,7 +18,9 @@
 // (dx += ...), which is the input gradient of the convolution.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <vector>
 
 #include "gemm.h"
 
@@ -56,6 +58,35 @@ void im2col_images(const ConvGeometry& g, const float* x, int64_t image_stride, 
 void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
                    int64_t oh0, int64_t oh1, int64_t r0, int64_t K, const PackedBLayout& layout,
                    float* row_buffer, float* packed) noexcept;
+
+// Rows [r0, r0 + K) of one image's col matrix, transposed, for the weight gradient's GEMM
+// dweight += dout * col^T: op(B) = col^T, (P, K), written in the packed-B layout of
+// sgemm_packed_b (gemm.h) a block of output positions at a time, so that neither col nor its
+// transposed packing is ever stored whole. AVX-512 only (16 x 16 register transposes), for
+// stride_w 1 and OW a multiple of 16 up to 64: check supported() first. The window ranges of
+// every row are worked out once, in the constructor.
+class TransposedIm2col {
+ public:
+  static bool supported(const ConvGeometry& g, const PackedBLayout& layout);
+  TransposedIm2col(const ConvGeometry& g, int64_t r0, int64_t K);
+  TransposedIm2col(const TransposedIm2col&) = delete;  // rows_ point into masks_
+  TransposedIm2col& operator=(const TransposedIm2col&) = delete;
+  // Positions [p0, p0 + ps) (p0 and ps multiples of 16, ps at most the layout's KC) as one
+  // packed block of ps rows: K columns in 32-wide panels, the last one zero-padded.
+  void pack(const float* x, int64_t p0, int64_t ps, float* packed) const noexcept;
+
+  // Where a row reads: x + base + oh * stride_h * W + ow, for output rows [oh_lo, oh_hi) and
+  // the lanes mask[v] of the v-th 16 columns of an output row.
+  struct Row {
+    int64_t base, oh_lo, oh_hi;
+    const uint16_t* mask;
+  };
+
+ private:
+  ConvGeometry g_;
+  std::vector<Row> rows_;
+  std::vector<std::array<uint16_t, 4>> masks_;
+};
 
 // dx: (C, H, W) += the adjoint of im2col applied to col.
 void col2im(const ConvGeometry& g, const float* col, int64_t ldcol, float* dx) noexcept;

@@ -103,6 +103,10 @@ describe('conv2d native vs js', () => {
     // here, and 14-row blocks ending in a part panel below) but whole with 3 threads.
     { N: 2, C: 64, H: 24, W: 32, OC: 8, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 2 },
     { N: 2, C: 32, H: 33, W: 16, OC: 6, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
+    // Wide weights over rows of 16 and 32 outputs: on AVX-512 the weight gradient packs col^T
+    // straight from x (a part panel of 144 = 4.5 x 32 rows, blocks of 256 positions and less).
+    { N: 3, C: 16, H: 20, W: 16, OC: 32, KH: 3, KW: 3, sh: 1, sw: 1, pt: 1, pb: 1, pl: 1, pr: 1, dh: 1, dw: 1, groups: 1 },
+    { N: 2, C: 32, H: 17, W: 32, OC: 64, KH: 3, KW: 3, sh: 2, sw: 1, pt: 1, pb: 0, pl: 1, pr: 1, dh: 2, dw: 1, groups: 2 },
   ] as ConvCase[])('agree and are bit-identical for 1, 2 and 3 threads: $N images of $H x $W', (c) => {
     const js = runAll('js', c, true);
     const one = withThreads(1, () => runAll('native', c, true));
