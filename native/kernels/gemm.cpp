@@ -32,6 +32,7 @@
 #include "../common/cpu.h"
 #include "gemm/params.h"
 #include "gemm/ukernel.h"
+#include "transpose16.h"
 
 namespace neurite {
 namespace {
@@ -228,6 +229,37 @@ void pack_a_trans(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t
 
 // Packs alpha * op(A)[ic : ic+mc, pc : pc+kc] into MR-row micro-panels:
 // out[r * kc + p * MR + i] = alpha * op(A)[ic + r + i][pc + p], rows past mc zero.
+#if defined(NEURITE_TRANSPOSE16)
+// One MR = 14 panel of pack_a for A (M, K) on AVX-512 (the MR of its micro-kernel): 16
+// columns of the panel's rows at a time, transposed in registers (two rows of zeros) into 16
+// runs of 14 floats. Each store but the last of a step is whole, its two extra lanes landing
+// on the next run, which is written next. The SSE 4 x 4 blocks of transpose_copy left two of
+// the 14 rows to a scalar loop, which cost as much as the other twelve.
+#pragma GCC diagnostic push
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+__attribute__((target("avx512f"))) void pack_a14_avx512(const float* A, int64_t lda, int rows,
+                                                        int64_t kc, float alpha, float* dst) {
+  const __m512 scale = _mm512_set1_ps(alpha);
+  int64_t p = 0;
+  for (; p + 16 <= kc; p += 16) {
+    __m512 r[16];
+    for (int i = 0; i < 16; ++i) {
+      r[i] = i < rows ? _mm512_mul_ps(scale, _mm512_loadu_ps(A + i * lda + p)) : _mm512_setzero_ps();
+    }
+    transpose16x16(r);
+    float* d = dst + p * 14;
+    for (int j = 0; j < 15; ++j) _mm512_storeu_ps(d + j * 14, r[j]);
+    _mm512_mask_storeu_ps(d + 15 * 14, 0x3FFF, r[15]);
+  }
+  for (; p < kc; ++p) {
+    for (int i = 0; i < 14; ++i) dst[p * 14 + i] = i < rows ? alpha * A[i * lda + p] : 0.0f;
+  }
+}
+#pragma GCC diagnostic pop
+#endif
+
 void pack_a(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc, int MR,
             float* out) {
   if (pr.trans_a) {
@@ -238,6 +270,13 @@ void pack_a(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc, i
   for (int64_t r = 0; r < mc; r += MR) {
     const int rows = static_cast<int>(std::min<int64_t>(MR, mc - r));
     float* dst = out + r * kc;
+#if defined(NEURITE_TRANSPOSE16)
+    // MR 14 is the AVX-512 micro-kernel's, so the CPU has AVX-512.
+    if (MR == 14) {
+      pack_a14_avx512(pr.A + (ic + r) * pr.lda + pc, pr.lda, rows, kc, alpha, dst);
+      continue;
+    }
+#endif
     // A is (M, K): row i of the panel is contiguous in A.
     const int ahead = static_cast<int>(std::min<int64_t>(MR, std::max<int64_t>(0, mc - r - MR)));
     transpose_copy(pr.A + (ic + r) * pr.lda + pc, pr.lda, rows, kc, alpha, dst, MR, ahead);
