@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adamOracle, rmspropOracle, sgdOracle } from '../oracle/optim';
-import { BACKEND_NAMES, expectClose, kernels, pattern } from '../helpers/backends';
+import { getIsa, setIsa, supportedIsas } from '../../src/info';
+import { BACKEND_NAMES, expectClose, kernels, pattern, sameBits } from '../helpers/backends';
 
 const n = 40000; // above the parallel grain, so the native kernels split over threads
 
@@ -80,5 +81,27 @@ describe('optim binding argument checks', () => {
     expect(() => native().sgdStep(f, f, new Float32Array(0), 4, 0.1, 0.9, 0, 0, false, true)).toThrow(/buf/);
     expect(() => native().sgdStep(f, f, new Float32Array(0), 4, 0.1, 0, 0, 0, 'no', true)).toThrow(TypeError);
     expect(() => native().maxNormRows(f, 3, 2, 1)).toThrow(/rows\*cols/);
+  });
+});
+
+describe('adamStep on every ISA', () => {
+  // The AVX-512 loop (16 lanes), the SSE2 one (4) and the scalar tail compute the same
+  // operations in the same order: the bits must not depend on the ISA. 40,003 elements
+  // leave a tail for each.
+  it('gives the same bits whichever ISA runs it', () => {
+    const before = getIsa();
+    const run = () => {
+      const p = pattern(n + 3, 2), m = new Float32Array(n + 3), v = new Float32Array(n + 3);
+      for (let step = 1; step <= 3; step++) {
+        kernels('native').adamStep(p, pattern(n + 3, 20 + step), m, v, n + 3, 0.01, 0.9, 0.999, 1e-8, 0.05, step, step === 2);
+      }
+      return [p, m, v];
+    };
+    try {
+      const results = supportedIsas().map((isa) => { setIsa(isa); return run(); });
+      for (const r of results.slice(1)) for (let k = 0; k < 3; k++) expect(sameBits(r[k]!, results[0]![k]!)).toBe(true);
+    } finally {
+      setIsa(before);
+    }
   });
 });
