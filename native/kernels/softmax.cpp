@@ -80,7 +80,7 @@ void log_softmax_forward(ThreadPool& pool, const float* x, float* y, int64_t row
       // (x - m) - log(sum) rather than x - (m + log(sum)): for large logits m + log(sum)
       // would round away the small part.
       const float log_sum = static_cast<float>(std::log(sum));
-      for (int64_t j = 0; j < cols; ++j) yr[j] = (xr[j] - m) - log_sum;
+      simd_loop(0, cols, [xr, yr, m, log_sum](int64_t j) { yr[j] = (xr[j] - m) - log_sum; });
     }
   });
 }

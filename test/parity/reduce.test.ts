@@ -12,6 +12,8 @@ import { reduceSumBackwardOracle, reduceSumOracle } from '../oracle/reduce';
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 7, 1], [1, 1, 13], [13, 1, 1], [3, 5, 7], [2, 97, 3], [31, 2, 1], [1, 1031, 1],
   [5, 3, 257], [7, 0, 3], [0, 5, 5], [17, 19, 23], [1, 60000, 1],
+  // A few slices with a long axis: summed in blocks of rows.
+  [2, 700, 5], [1, 20000, 3],
 ];
 
 describe.each(BACKEND_NAMES)('reduce on %s', (name) => {
