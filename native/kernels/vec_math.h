@@ -17,7 +17,7 @@
 //   sigmoid_f  <= 4 ulp (relative) [2.7], computed from e^-|x| (exp_nonpositive_f).
 //   tanh_f     <= 4 ulp (relative) [2.4]: m / (m + 2) with m = e^(2|x|) - 1 (see tanh_v).
 //   log_f      <= 2 ulp (relative) [0.81], Cephes logf; log(+-0) = -Inf, log(x < 0) = NaN.
-//   softplus_f <= 4 ulp (relative) [1.9]: max(x, 0) + log1p(e^-|x|).
+//   softplus_f <= 4 ulp (relative) [2.8]: max(x, 0) + log1p(e^-|x|), log1p by a series.
 //   sqrt       the SIMD square-root instruction: correctly rounded.
 // NaN in gives NaN out; +-Inf give the limits.
 #pragma once
