@@ -246,7 +246,8 @@ __attribute__((target("avx512f"))) void pack_a14_avx512(const float* A, int64_t 
   for (; p + 16 <= kc; p += 16) {
     __m512 r[16];
     for (int i = 0; i < 16; ++i) {
-      r[i] = i < rows ? _mm512_mul_ps(scale, _mm512_loadu_ps(A + i * lda + p)) : _mm512_setzero_ps();
+      r[i] = i < rows ? _mm512_mul_ps(scale, _mm512_loadu_ps(A + i * lda + p))
+                      : _mm512_setzero_ps();
     }
     transpose16x16(r);
     float* d = dst + p * 14;

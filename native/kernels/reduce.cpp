@@ -80,7 +80,9 @@ void sum_axis_blocks(ThreadPool& pool, const float* x, float* out, int64_t outer
     for (int64_t c = begin; c < end; ++c) {
       const int64_t o = c / inner, i = c % inner;
       double s = 0.0;
-      for (int64_t k = 0; k < blocks; ++k) s += partial[static_cast<size_t>((o * blocks + k) * inner + i)];
+      for (int64_t k = 0; k < blocks; ++k) {
+        s += partial[static_cast<size_t>((o * blocks + k) * inner + i)];
+      }
       out[c] = static_cast<float>(s * scale);
     }
   });
@@ -92,7 +94,9 @@ void reduce_sum_forward(ThreadPool& pool, const float* x, float* out, int64_t ou
                         int64_t inner, float scale) noexcept {
   if (outer == 0 || inner == 0) return;  // nothing to write (n may be 0: the sums are 0)
   if (inner == 1) return sum_rows(pool, x, out, outer, n, scale);
-  if (outer < kFewSlices && n > kAxisBlock) return sum_axis_blocks(pool, x, out, outer, n, inner, scale);
+  if (outer < kFewSlices && n > kAxisBlock) {
+    return sum_axis_blocks(pool, x, out, outer, n, inner, scale);
+  }
   const int64_t grain = std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(n * inner, 1));
   pool.parallel_for(outer, grain, [&](int64_t begin, int64_t end) {
     std::vector<double> acc(static_cast<size_t>(inner));

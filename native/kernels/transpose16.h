@@ -31,7 +31,7 @@ __attribute__((target("avx512f"))) inline void transpose16x16(__m512 r[16]) {
     r[k + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
     r[k + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
   }
-  for (int m = 0; m < 4; ++m) t[m] = r[m], t[4 + m] = r[4 + m], t[8 + m] = r[8 + m], t[12 + m] = r[12 + m];
+  for (int i = 0; i < 16; ++i) t[i] = r[i];
   for (int m = 0; m < 4; ++m) {
     // Lanes 0 and 2, then 1 and 3, of rows m and 4 + m; of rows 8 + m and 12 + m.
     const __m512 s0 = _mm512_shuffle_f32x4(t[m], t[4 + m], 0x88);
