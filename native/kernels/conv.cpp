@@ -28,6 +28,7 @@
 
 #include "gemm.h"
 #include "gemm_dot.h"
+#include "simd_loop.h"
 #include "workspace.h"
 
 namespace neurite {
@@ -311,10 +312,13 @@ void conv2d_backward_bias(ThreadPool& pool, int64_t N, int64_t OC, int64_t P, co
                     [&](int64_t c0, int64_t c1) {
     for (int64_t oc = c0; oc < c1; ++oc) {
       // 16 independent lane sums (a sequential sum is one add per 4 cycles, unvectorizable
-      // without reordering), added up pairwise per row; rows go into a double.
+      // without reordering), added up pairwise per row; rows go into a double, in order.
+      // simd_loop compiles the rows for the active ISA: one 16-lane add per step on AVX-512.
       double s = 0;
-      for (int64_t n = 0; n < N; ++n) {
-        const float* row = dout + (n * OC + oc) * P;
+      double* sum = &s;
+      const float* rows = dout + oc * P;
+      simd_loop(0, N, [rows, sum, OC, P](int64_t n) {
+        const float* row = rows + n * OC * P;
         float lanes[16] = {};
         int64_t p = 0;
         for (; p + 16 <= P; p += 16)
@@ -322,8 +326,8 @@ void conv2d_backward_bias(ThreadPool& pool, int64_t N, int64_t OC, int64_t P, co
         for (int l = 0; p < P; ++p, ++l) lanes[l] += row[p];
         for (int width = 8; width >= 1; width /= 2)
           for (int l = 0; l < width; ++l) lanes[l] += lanes[l + width];
-        s += lanes[0];
-      }
+        *sum += lanes[0];
+      });
       dbias[oc] += static_cast<float>(s);
     }
   });
