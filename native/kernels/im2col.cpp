@@ -362,6 +362,20 @@ void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, 
     float* dst = packed + pc * n_pad + (k - pc) * NR;
 #if defined(NEURITE_IM2COL_AVX512)
     if (to_panels) {
+      if (kh == 0 && kw == 0 && c + 1 < g.C) {
+        // The next channel's input rows for this block, while this one is copied (a new
+        // channel is a jump the hardware prefetchers only catch up with late).
+        const int64_t ih0 = std::max<int64_t>(0, oh0 * g.stride_h - g.pad_top);
+        const int64_t ih1 = std::min(
+            g.H, (oh1 - 1) * g.stride_h + (g.KH - 1) * g.dilation_h - g.pad_top + 1);
+        for (int64_t i = 0; i < count; ++i) {
+          const char* next =
+              reinterpret_cast<const char*>(x + i * image_stride + ((c + 1) * g.H + ih0) * g.W);
+          for (int64_t b = 0; b < (ih1 - ih0) * g.W * 4; b += 64) {
+            _mm_prefetch(next + b, _MM_HINT_T0);
+          }
+        }
+      }
       for (int64_t i = 0; i < count; ++i) {
         im2col_row_panels_avx512(x + i * image_stride + c * g.H * g.W, g.W, oh0, oh1, g.OW,
                                  g.stride_h, plan.oh_off[kh], plan.ow_off[kw], plan.oh_lo[kh],
