@@ -11,7 +11,7 @@
  */
 import { acquire, acquireZeroed } from './memory';
 import { keep } from './scope';
-import { Tensor, formatShape } from './tensor';
+import { Tensor, formatShape, takeUnzeroedGrad } from './tensor';
 
 export interface GradNode {
   /** Op name, for error messages and debugging. */
@@ -74,12 +74,16 @@ export interface GradTarget {
 }
 
 /**
- * gradBuffer for kernels with an overwrite mode: the first gradient written into `t` skips
- * the zero fill (a pass over the whole activation that the kernel's own write makes
- * redundant); later ones accumulate. null when `t` needs no gradient.
+ * gradBuffer for kernels with an overwrite mode: the first gradient written into `t` (a fresh
+ * buffer, or a parameter's after zeroGrad()) skips the zero fill, a pass over the whole
+ * buffer that the kernel's own write makes redundant; later ones accumulate. null when `t`
+ * needs no gradient.
  */
 export function gradTarget(t: Tensor): GradTarget | null {
   if (!t.requiresGrad) return null;
+  // A parameter's gradient after zeroGrad(): its fill is still pending, so overwrite.
+  const unzeroed = takeUnzeroedGrad(t);
+  if (unzeroed) return { data: unzeroed.data, accumulate: false };
   if (t.grad) return { data: t.grad.data, accumulate: true };
   return { data: attachGrad(t, acquire(t.size)), accumulate: false };
 }

@@ -50,13 +50,29 @@ export function describe(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * Tensors whose zeroGrad() has not filled their gradient yet: the fill waits until the
+ * gradient is read, and the next backward pass may skip it altogether by overwriting
+ * (takeUnzeroedGrad). For a large weight that saves a pass over memory per step.
+ */
+const zeroPending = new WeakSet<Tensor>();
+
+/**
+ * For autograd: t's gradient buffer when zeroGrad() left it unfilled, with the pending fill
+ * dropped (the caller overwrites every element); null otherwise.
+ */
+export function takeUnzeroedGrad(t: Tensor): Tensor | null {
+  // Deleted first, so reading .grad does not fill it.
+  if (!zeroPending.delete(t)) return null;
+  return t.grad;
+}
+
 export class Tensor {
   readonly shape: Shape;
   readonly size: number;
   /** Whether gradients flow to this tensor. Set on parameters; ops propagate it. */
   requiresGrad = false;
-  /** Accumulated gradient (same shape), filled by backward(). */
-  grad: Tensor | null = null;
+  private gradTensor: Tensor | null = null;
   /** How this tensor was computed, when it needs a gradient (null for leaves). */
   node: GradNode | null = null;
   /** Set on a non-leaf to keep its gradient after backward(). */
@@ -159,9 +175,20 @@ export class Tensor {
     runBackward(this, gradient);
   }
 
-  /** Clears .grad. */
+  /** Accumulated gradient (same shape), filled by backward(). */
+  get grad(): Tensor | null {
+    if (zeroPending.delete(this)) this.gradTensor!.data.fill(0);
+    return this.gradTensor;
+  }
+
+  set grad(grad: Tensor | null) {
+    zeroPending.delete(this);
+    this.gradTensor = grad;
+  }
+
+  /** Clears .grad (to zeros, once it is next read or written). */
   zeroGrad(): void {
-    if (this.grad) this.grad.data.fill(0);
+    if (this.gradTensor) zeroPending.add(this);
   }
 
   /**

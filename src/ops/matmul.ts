@@ -76,8 +76,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const K = backend();
     const dx = gradTarget(x);
     if (dx) K.sgemm(false, false, N, I, O, 1, dout, O, weight.data, I, dx.accumulate ? 1 : 0, dx.data, I); // dx (+)= dy W
-    const dw = gradBuffer(weight);
-    if (dw) K.sgemm(true, false, O, I, N, 1, dout, O, x.data, I, 1, dw, I); // dW += dy^T x
+    const dw = gradTarget(weight);
+    if (dw) K.sgemm(true, false, O, I, N, 1, dout, O, x.data, I, dw.accumulate ? 1 : 0, dw.data, I); // dW (+)= dy^T x
     const db = bias ? gradBuffer(bias) : null;
     if (db) K.biasAddBackward(dout, db, N, O);
   });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UnaryOp } from '../../src/backend/interface/elementwise';
 import { outSize, type ConvCase } from '../oracle/conv';
 import { BACKEND_NAMES, kernels, pattern, sameBits, withThreads } from '../helpers/backends';
-import { add, mul, relu, sum, tensor } from '../../src/index';
+import { add, linear, mul, relu, sum, tensor } from '../../src/index';
 
 /** run(dx, accumulate) on zeros with accumulate, and on NaN without: the same bits. */
 function expectOverwriteLikeZeros(size: number, run: (dx: Float32Array, accumulate: boolean) => void): void {
@@ -80,5 +80,29 @@ describe('autograd', () => {
     const loss = sum(add(add(relu(x), relu(x)), mul(x, tensor([1, 1, 1, 1], [4]))));
     loss.backward();
     expect(Array.from(x.grad!.data)).toEqual([1, 3, 1, 3]);
+  });
+});
+
+describe('zeroGrad', () => {
+  it('reads as zeros, and the next backward overwrites the gradient instead of adding to it', () => {
+    const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+    const w = tensor([0.5, -1, 2, 0, 1, -0.5], [2, 3]);
+    w.requiresGrad = true;
+    const step = () => sum(linear(x, w)).backward();
+    step();
+    const once = Array.from(w.grad!.data);
+    step();
+    expect(Array.from(w.grad!.data)).toEqual(once.map((v) => 2 * v));
+    w.zeroGrad();
+    expect(Array.from(w.grad!.data)).toEqual([0, 0, 0, 0, 0, 0]);
+    step();
+    expect(Array.from(w.grad!.data)).toEqual(once);
+    w.zeroGrad();
+    step();
+    expect(Array.from(w.grad!.data)).toEqual(once);
+    // A weight used twice after zeroGrad: the first product overwrites, the second adds.
+    w.zeroGrad();
+    sum(add(linear(x, w), linear(x, w))).backward();
+    expect(Array.from(w.grad!.data)).toEqual(once.map((v) => 2 * v));
   });
 });
