@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #if defined(__SSE2__) || defined(_M_X64)
@@ -288,18 +289,42 @@ void pack_a(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc, i
 
 // Packs op(B)[pc : pc+kc, jc : jc+nc] into NR-column micro-panels:
 // out[q * kc + p * NR + j] = op(B)[pc + p][jc + q + j], columns past nc zero.
+// dst[q * kc + j] = src[q + j] for each run of NR floats in src[0, n).
+template <int NR>
+void copy_runs(const float* src, int64_t n, int64_t kc, float* dst) {
+  for (int64_t q = 0; q < n; q += NR, dst += kc * NR) {
+    std::memcpy(dst, src + q, NR * sizeof(float));
+  }
+}
+
 void pack_b(const Problem& pr, int64_t pc, int64_t jc, int64_t kc, int64_t nc, int NR,
             float* out) {
   if (!pr.trans_b) {
-    // B is (K, N): walk each row of the block once, left to right (rows are ldb apart, so
-    // going panel by panel would touch kc pages per panel), dealing NR-float runs to panels.
+    // B is (K, N): walk the rows of the block left to right, dealing NR-float runs to panels,
+    // kPanelGroup panels at a time: going panel by panel would touch kc pages per panel, and
+    // all panels of a row at once writes to more places kc * NR floats apart (the same L1
+    // set) than the cache has ways.
+    constexpr int64_t kPanelGroup = 8;
     const int64_t full = nc / NR * NR;
+    for (int64_t q0 = 0; q0 < full; q0 += kPanelGroup * NR) {
+      const int64_t q1 = std::min(full, q0 + kPanelGroup * NR);
+      for (int64_t p = 0; p < kc; ++p) {
+        const float* src = pr.B + (pc + p) * pr.ldb + jc + q0;
+        float* d = out + q0 * kc + p * NR;
+        // Fixed-size copies for the usual panel widths, which the compiler unrolls.
+        switch (NR) {
+          case 32: copy_runs<32>(src, q1 - q0, kc, d); break;
+          case 16: copy_runs<16>(src, q1 - q0, kc, d); break;
+          default:
+            for (int64_t q = 0; q < q1 - q0; q += NR, d += kc * NR) {
+              for (int j = 0; j < NR; ++j) d[j] = src[q + j];
+            }
+        }
+      }
+    }
     for (int64_t p = 0; p < kc; ++p) {
       const float* src = pr.B + (pc + p) * pr.ldb + jc;
-      float* d = out + p * NR;
-      for (int64_t q = 0; q < full; q += NR, d += kc * NR) {
-        for (int j = 0; j < NR; ++j) d[j] = src[q + j];
-      }
+      float* d = out + p * NR + full * kc;
       if (full < nc) {
         const int cols = static_cast<int>(nc - full);
         for (int j = 0; j < cols; ++j) d[j] = src[full + j];

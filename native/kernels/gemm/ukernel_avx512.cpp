@@ -31,6 +31,16 @@ template <int MR, int ROWS, int NV>
 void sgemm_tile_avx512(int64_t k, const float* __restrict a, const float* __restrict b,
                        float* c, int64_t ldc, int m, int n, float beta) {
   constexpr int NR = 32;
+  // C's rows are ldc apart, each a new line to fetch when the tile is written back: start
+  // fetching them now, under the k loop, when that is long enough to hide them (1024^3 and
+  // 2048^3: 1-3% faster; short loops only paid for the extra instructions).
+  if (k >= 256) {
+    NEURITE_UNROLL_FULL for (int i = 0; i < ROWS; ++i) {
+      NEURITE_UNROLL_FULL for (int v = 0; v < NV; ++v) {
+        _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + v * 16), _MM_HINT_T0);
+      }
+    }
+  }
   __m512 acc[ROWS][NV];
   NEURITE_UNROLL_FULL for (int i = 0; i < ROWS; ++i) {
     NEURITE_UNROLL_FULL for (int v = 0; v < NV; ++v) acc[i][v] = _mm512_setzero_ps();
