@@ -215,7 +215,7 @@ double row_sum(const float* g, int64_t len) {
 // order whatever the range, so any split over `split` gives the sequential result.
 void unbroadcast_rows(const float* dout, const int64_t* sh, const int64_t* sx, int r, int split,
                       int64_t lo, int64_t hi, float* dx) {
-    const int64_t inner = sh[r - 1], xi = sx[r - 1];
+  const int64_t inner = sh[r - 1], xi = sx[r - 1];
   const bool split_inner = split == r - 1;
   const int64_t j0 = split_inner ? lo : 0, j1 = split_inner ? hi : inner;
   int64_t idx[kMaxRank] = {0}, ostride[kMaxRank];
