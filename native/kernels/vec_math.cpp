@@ -53,6 +53,13 @@ namespace {
     int64_t i = 0;                                                                              \
     /* Packs of four vectors (vec_math_pack.h): four interleaved dependency chains. */      \
     constexpr int64_t kStep = pack::kPack * kWidth;                                             \
+    /* Two packs at a time: eight chains, which 16-lane vectors need to fill the pipes. */     \
+    for (; i + 2 * kStep <= n; i += 2 * kStep) {                                                \
+      const pack::V a = pack::apply<F>(pack::load(x + i));                                      \
+      const pack::V b = pack::apply<F>(pack::load(x + i + kStep));                              \
+      pack::store(y + i, a);                                                                    \
+      pack::store(y + i + kStep, b);                                                            \
+    }                                                                                           \
     for (; i + kStep <= n; i += kStep) pack::store(y + i, pack::apply<F>(pack::load(x + i)));   \
     for (; i < n; i += kWidth) {                                                                \
       if (i + kWidth <= n) {                                                                    \
@@ -75,11 +82,24 @@ namespace {
       case VecFn::Softplus: return map<static_cast<int>(VecFn::Softplus)>(x, y, n);             \
     }                                                                                           \
   }                                                                                             \
-  /* Row maximum: NaN is tracked apart (max_ skips a NaN in its first operand). */              \
+  /* Row maximum: NaN is tracked apart (max_ skips a NaN in its first operand). Four         \
+     running maxima, so that the loop is not one chain of dependent max operations (the max   \
+     is the same in any order; at most the sign of a zero maximum differs, which e^(x - max) \
+     and (x - max) - log(sum) do not see). */                                                 \
   NEURITE_VEC_NOINLINE float row_max(const float* x, int64_t n) {                               \
-    V m = set1(-INFINITY);                                                                      \
+    V m = set1(-INFINITY), m1 = m, m2 = m, m3 = m;                                              \
     V nan = set1(0.0f);                                                                         \
     int64_t i = 0;                                                                              \
+    for (; i + 4 * kWidth <= n; i += 4 * kWidth) {                                              \
+      const V v0 = load(x + i), v1 = load(x + i + kWidth);                                      \
+      const V v2 = load(x + i + 2 * kWidth), v3 = load(x + i + 3 * kWidth);                     \
+      m = max_(v0, m);                                                                          \
+      m1 = max_(v1, m1);                                                                        \
+      m2 = max_(v2, m2);                                                                        \
+      m3 = max_(v3, m3);                                                                        \
+      nan = or_(nan, or_(or_(unordered(v0), unordered(v1)), or_(unordered(v2), unordered(v3)))); \
+    }                                                                                           \
+    m = max_(max_(m, m1), max_(m2, m3));                                                        \
     for (; i + kWidth <= n; i += kWidth) {                                                      \
       const V v = load(x + i);                                                                  \
       m = max_(v, m);                                                                           \
@@ -122,6 +142,32 @@ namespace {
     };                                                                                          \
     int64_t i = 0;                                                                              \
     int blocks = 0;                                                                             \
+    /* With one pack per block (16-lane vectors), two blocks' exps first, then their sums in   \
+       block order: eight chains in flight instead of four, the same additions. */            \
+    if constexpr (kSteps == 1) {                                                                \
+      for (; i + 128 <= n; i += 128) {                                                          \
+        if (next_x != nullptr) {                                                                \
+          for (int64_t b = 0; b < 128; b += 16) {                                               \
+            __builtin_prefetch(next_x + i + b, 0, 2);                                           \
+            __builtin_prefetch(next_y + i + b, 1, 2);                                           \
+          }                                                                                     \
+        }                                                                                       \
+        const pack::V e0 = pack::exp_nonpositive_v(pack::sub(pack::load(x + i), mp));          \
+        const pack::V e1 = pack::exp_nonpositive_v(pack::sub(pack::load(x + i + 64), mp));     \
+        pack::store(y + i, e0);                                                                 \
+        pack::store(y + i + 64, e1);                                                            \
+        acc[0] = pack::add(acc[0], e0);                                                         \
+        if (++blocks == 16) {                                                                   \
+          flush();                                                                              \
+          blocks = 0;                                                                           \
+        }                                                                                       \
+        acc[0] = pack::add(acc[0], e1);                                                         \
+        if (++blocks == 16) {                                                                   \
+          flush();                                                                              \
+          blocks = 0;                                                                           \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
     for (; i + 64 <= n; i += 64) {                                                              \
       if (next_x != nullptr) {                                                                  \
         for (int64_t b = 0; b < 64; b += 16) {                                                  \
@@ -167,12 +213,13 @@ namespace {
 #define NEURITE_VEC_FN inline __attribute__((always_inline))
 #define NEURITE_VEC_NOINLINE __attribute__((noinline))
 
-// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized (their _mm512_undefined_ps), and
+// GCC 12's AVX-512 headers trip -W(maybe-)uninitialized (their _mm512_undefined_ps), and
 // returning vectors from the internal helpers is no ABI concern (-Wpsabi).
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
 // ---- SSE2: the x86-64 baseline -------------------------------------------------------------
