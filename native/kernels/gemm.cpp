@@ -228,8 +228,6 @@ void pack_a_trans(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t
   }
 }
 
-// Packs alpha * op(A)[ic : ic+mc, pc : pc+kc] into MR-row micro-panels:
-// out[r * kc + p * MR + i] = alpha * op(A)[ic + r + i][pc + p], rows past mc zero.
 #if defined(NEURITE_TRANSPOSE16)
 // One MR = 14 panel of pack_a for A (M, K) on AVX-512 (the MR of its micro-kernel): 16
 // columns of the panel's rows at a time, transposed in registers (two rows of zeros) into 16
@@ -262,6 +260,8 @@ __attribute__((target("avx512f"))) void pack_a14_avx512(const float* A, int64_t 
 #pragma GCC diagnostic pop
 #endif
 
+// Packs alpha * op(A)[ic : ic+mc, pc : pc+kc] into MR-row micro-panels:
+// out[r * kc + p * MR + i] = alpha * op(A)[ic + r + i][pc + p], rows past mc zero.
 void pack_a(const Problem& pr, int64_t ic, int64_t pc, int64_t mc, int64_t kc, int MR,
             float* out) {
   if (pr.trans_a) {
