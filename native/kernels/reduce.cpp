@@ -5,26 +5,14 @@
 #include <algorithm>
 #include <vector>
 
+#include "lane_sum.h"
+
 namespace neurite {
 namespace {
 
 // Contiguous sums (inner == 1) are cut into blocks of this many elements at fixed positions;
 // block sums are added in block order, so the result is the same for any thread count.
 constexpr int64_t kBlock = 1 << 14;
-constexpr int kLanes = 8;
-
-// Sum of x[0..len) in double with kLanes independent accumulators (no loop-carried add
-// chain, and a loop the compiler vectorizes without reassociating anything).
-double block_sum(const float* x, int64_t len) {
-  double acc[kLanes] = {0};
-  int64_t j = 0;
-  for (; j + kLanes <= len; j += kLanes)
-    for (int k = 0; k < kLanes; ++k) acc[k] += x[j + k];
-  for (; j < len; ++j) acc[j % kLanes] += x[j];
-  double s = 0.0;
-  for (int k = 0; k < kLanes; ++k) s += acc[k];
-  return s;
-}
 
 void sum_rows(ThreadPool& pool, const float* x, float* out, int64_t outer, int64_t n,
               float scale) {
@@ -33,7 +21,7 @@ void sum_rows(ThreadPool& pool, const float* x, float* out, int64_t outer, int64
     const int64_t grain = std::max<int64_t>(1, kBlock / std::max<int64_t>(n, 1));
     pool.parallel_for(outer, grain, [&](int64_t begin, int64_t end) {
       for (int64_t o = begin; o < end; ++o)
-        out[o] = static_cast<float>(block_sum(x + o * n, n) * scale);
+        out[o] = static_cast<float>(lane_sum(x + o * n, n) * scale);
     });
     return;
   }
@@ -42,7 +30,7 @@ void sum_rows(ThreadPool& pool, const float* x, float* out, int64_t outer, int64
     for (int64_t u = begin; u < end; ++u) {
       const int64_t o = u / blocks, k = u % blocks;
       const int64_t j0 = k * kBlock, len = std::min(kBlock, n - j0);
-      partial[static_cast<size_t>(u)] = block_sum(x + o * n + j0, len);
+      partial[static_cast<size_t>(u)] = lane_sum(x + o * n + j0, len);
     }
   });
   for (int64_t o = 0; o < outer; ++o) {

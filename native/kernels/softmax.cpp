@@ -1,6 +1,7 @@
 // Softmax family (see softmax.h). Forward row sums: float lanes gathered into double (see
-// vec_exp_sum in vec_math.h); backward row sums in double, like the JS reference.
+// vec_exp_sum in vec_math.h); backward row sums in double (lane_sum), like the JS reference.
 #include "softmax.h"
+#include "lane_sum.h"
 #include "simd_loop.h"
 #include "vec_math.h"
 
@@ -14,19 +15,13 @@ int64_t row_grain(int64_t cols) { return std::max<int64_t>(1, (1 << 14) / std::m
 
 constexpr int kLanes = 8;
 
-// sum_j a[j] * b[j] (b may be null: sum_j a[j]) in double over kLanes lanes.
+// sum_j a[j] * b[j] in double over kLanes lanes (lane_sum's order).
 double lane_dot(const float* a, const float* b, int64_t cols) {
   double acc[kLanes] = {0};
   int64_t j = 0;
-  if (b) {
-    for (; j + kLanes <= cols; j += kLanes)
-      for (int k = 0; k < kLanes; ++k) acc[k] += static_cast<double>(a[j + k]) * b[j + k];
-    for (; j < cols; ++j) acc[0] += static_cast<double>(a[j]) * b[j];
-  } else {
-    for (; j + kLanes <= cols; j += kLanes)
-      for (int k = 0; k < kLanes; ++k) acc[k] += a[j + k];
-    for (; j < cols; ++j) acc[0] += a[j];
-  }
+  for (; j + kLanes <= cols; j += kLanes)
+    for (int k = 0; k < kLanes; ++k) acc[k] += static_cast<double>(a[j + k]) * b[j + k];
+  for (; j < cols; ++j) acc[j % kLanes] += static_cast<double>(a[j]) * b[j];
   double s = 0.0;
   for (int k = 0; k < kLanes; ++k) s += acc[k];
   return s;
@@ -93,7 +88,7 @@ void log_softmax_backward(ThreadPool& pool, const float* y, const float* dout, f
       const float* yr = y + r * cols;
       const float* gr = dout + r * cols;
       float* dr = dx + r * cols;
-      const float s = static_cast<float>(lane_dot(gr, nullptr, cols));
+      const float s = static_cast<float>(lane_sum(gr, cols));
       simd_loop(0, cols, [yr, gr, dr, s](int64_t j) { dr[j] += gr[j] - exp_f(yr[j]) * s; });
     }
   });
