@@ -16,27 +16,37 @@
 // Every lane goes through the same IEEE operations in the same order, with no fused
 // multiply-add (vec_math.cpp turns contraction off), so every lane type gives the same bits.
 
-// e^x. Cephes expf: x = n ln2 + r with |r| <= ln2 / 2 (Cody-Waite split of ln2), e^r by a
-// degree-7 polynomial, then 2^n applied in two halves so subnormal results round right.
-// x is clamped to [-104, 89] first: below -104 the result rounds to 0 anyway, above 89 the
-// scaling overflows to +Inf by itself, and a NaN passes both clamps (see min_/max_) and the
-// arithmetic. The integer n is read from the bits of the rounding sum t = x / ln2 + 1.5 * 2^23.
-// e^r for the reduced argument of an already clamped x, and t = x / ln2 + 1.5 * 2^23, whose
-// bits hold n: the part exp_v and exp_nonpositive_v share.
-NEURITE_VEC_FN V exp_reduced(V xc, V& t) {
+// The reduced argument r = x - n ln2 (Cody-Waite), and t = x / ln2 + 1.5 * 2^23, whose bits
+// hold n. Shared with tanh_v.
+NEURITE_VEC_FN V reduce_ln2(V x, V& t) {
   const V shifter = set1(12582912.0f);
-  t = add(mul(xc, set1(1.44269504088896341f)), shifter);
+  t = add(mul(x, set1(1.44269504088896341f)), shifter);
   const V n = sub(t, shifter);
-  const V r = sub(sub(xc, mul(n, set1(0.693359375f))), mul(n, set1(-2.12194440e-4f)));
+  return sub(sub(x, mul(n, set1(0.693359375f))), mul(n, set1(-2.12194440e-4f)));
+}
+
+// e^r - 1 for a reduced argument: the degree-7 polynomial without its final "+ 1".
+NEURITE_VEC_FN V expm1_reduced(V r) {
   V p = set1(1.9875691500e-4f);
   p = add(mul(p, r), set1(1.3981999507e-3f));
   p = add(mul(p, r), set1(8.3334519073e-3f));
   p = add(mul(p, r), set1(4.1665795894e-2f));
   p = add(mul(p, r), set1(1.6666665459e-1f));
   p = add(mul(p, r), set1(5.0000001201e-1f));
-  return add(add(mul(mul(p, r), r), r), set1(1.0f));
+  return add(mul(mul(p, r), r), r);
 }
 
+// e^r for the reduced argument of an already clamped x, and t: the part exp_v and
+// exp_nonpositive_v share.
+NEURITE_VEC_FN V exp_reduced(V xc, V& t) {
+  return add(expm1_reduced(reduce_ln2(xc, t)), set1(1.0f));
+}
+
+// e^x. Cephes expf: x = n ln2 + r with |r| <= ln2 / 2 (Cody-Waite split of ln2), e^r by a
+// degree-7 polynomial, then 2^n applied in two halves so subnormal results round right.
+// x is clamped to [-104, 89] first: below -104 the result rounds to 0 anyway, above 89 the
+// scaling overflows to +Inf by itself, and a NaN passes both clamps (see min_/max_) and the
+// arithmetic. The integer n is read from the bits of the rounding sum t = x / ln2 + 1.5 * 2^23.
 NEURITE_VEC_FN V exp_v(V x) {
   V t;
   const V er = exp_reduced(min_(set1(89.0f), max_(set1(-104.0f), x)), t);
@@ -77,18 +87,8 @@ NEURITE_VEC_FN V sigmoid_v(V x) {
 NEURITE_VEC_FN V tanh_v(V x) {
   const V sign = bits_const(0x80000000u);
   const V a = min_(set1(10.0f), and_(x, bits_const(0x7FFFFFFFu)));
-  const V z = add(a, a);
-  const V shifter = set1(12582912.0f);
-  const V t = add(mul(z, set1(1.44269504088896341f)), shifter);
-  const V n = sub(t, shifter);
-  const V r = sub(sub(z, mul(n, set1(0.693359375f))), mul(n, set1(-2.12194440e-4f)));
-  V p = set1(1.9875691500e-4f);
-  p = add(mul(p, r), set1(1.3981999507e-3f));
-  p = add(mul(p, r), set1(8.3334519073e-3f));
-  p = add(mul(p, r), set1(4.1665795894e-2f));
-  p = add(mul(p, r), set1(1.6666665459e-1f));
-  p = add(mul(p, r), set1(5.0000001201e-1f));
-  const V em1 = add(mul(mul(p, r), r), r);  // e^r - 1
+  V t;
+  const V em1 = expm1_reduced(reduce_ln2(add(a, a), t));  // 2|x| = n ln2 + r: e^r - 1
   // bits(t) << 23 is n << 23 (the shifter's own bits shift out); add the exponent bias.
   const V two_n = add_bits(shl23(t), bits_const(127u << 23));
   const V m = add(mul(two_n, em1), sub(two_n, set1(1.0f)));
