@@ -468,6 +468,27 @@ bool is_small(int64_t M, int64_t N, int64_t K) {
 // waking a pool thread.
 constexpr int64_t kMinWorkPerThread = int64_t{1} << 20;
 
+// Runs block(m0, m1, n0, n1) as up to `threads` tasks on `pool`, each over a range of whole
+// micro-tiles of C's columns (split_n) or rows, the full extent of the other dimension.
+template <typename Block>
+void run_split(ThreadPool& pool, const Dispatch& d, int64_t M, int64_t N, int threads,
+               bool split_n, Block&& block) {
+  const int64_t unit = split_n ? d.blk.nr : d.blk.mr;
+  const int64_t extent = split_n ? N : M;
+  const int64_t tiles = (extent + unit - 1) / unit;
+  const int tasks = static_cast<int>(std::min<int64_t>(threads, tiles));
+  pool.run(tasks, [&](int t) {
+    const int64_t begin = std::min(extent, tiles * t / tasks * unit);
+    const int64_t end = std::min(extent, tiles * (t + 1) / tasks * unit);
+    if (begin >= end) return;
+    if (split_n) {
+      block(0, M, begin, end);
+    } else {
+      block(begin, end, 0, N);
+    }
+  });
+}
+
 // Runs the product with up to `threads` tasks on `pool` (nullptr: the calling thread only).
 void gemm(ThreadPool* pool, const Problem& pr) {
   const int64_t M = pr.M, N = pr.N, K = pr.K;
@@ -499,19 +520,8 @@ void gemm(ThreadPool* pool, const Problem& pr) {
   const int64_t tiles_m = (M + d.blk.mr - 1) / d.blk.mr;
   const int64_t tiles_n = (N + d.blk.nr - 1) / d.blk.nr;
   const bool split_n = tiles_n >= threads && tiles_m >= threads ? M <= N : tiles_n >= tiles_m;
-  const int64_t tiles = split_n ? tiles_n : tiles_m;
-  const int tasks = static_cast<int>(std::min<int64_t>(threads, tiles));
-  const int64_t unit = split_n ? d.blk.nr : d.blk.mr;
-  const int64_t extent = split_n ? N : M;
-  pool->run(tasks, [&](int t) {
-    const int64_t begin = std::min(extent, tiles * t / tasks * unit);
-    const int64_t end = std::min(extent, tiles * (t + 1) / tasks * unit);
-    if (begin >= end) return;
-    if (split_n) {
-      gemm_block(d, pr, 0, M, begin, end);
-    } else {
-      gemm_block(d, pr, begin, end, 0, N);
-    }
+  run_split(*pool, d, M, N, threads, split_n, [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+    gemm_block(d, pr, m0, m1, n0, n1);
   });
 }
 
@@ -578,19 +588,8 @@ void gemm_packed(ThreadPool* pool, const Problem& pr, const float* packed) {
   const int64_t tiles_n = (N + d.blk.nr - 1) / d.blk.nr;
   // The packed B is shared, so only A is packed redundantly by a column split.
   const bool split_n = tiles_n >= threads || tiles_n >= tiles_m;
-  const int64_t tiles = split_n ? tiles_n : tiles_m;
-  const int tasks = static_cast<int>(std::min<int64_t>(threads, tiles));
-  const int64_t unit = split_n ? d.blk.nr : d.blk.mr;
-  const int64_t extent = split_n ? N : M;
-  pool->run(tasks, [&](int t) {
-    const int64_t begin = std::min(extent, tiles * t / tasks * unit);
-    const int64_t end = std::min(extent, tiles * (t + 1) / tasks * unit);
-    if (begin >= end) return;
-    if (split_n) {
-      gemm_block_packed(d, pr, packed, 0, M, begin, end);
-    } else {
-      gemm_block_packed(d, pr, packed, begin, end, 0, N);
-    }
+  run_split(*pool, d, M, N, threads, split_n, [&](int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+    gemm_block_packed(d, pr, packed, m0, m1, n0, n1);
   });
 }
 
