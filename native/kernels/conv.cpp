@@ -121,6 +121,7 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
   const int64_t per = images_per_gemm(g, N, rows, P);
   const int64_t chunks = (N + per - 1) / per;
   const bool split = split_chunks(pool, chunks, rows * per * P);
+  const Im2colPlan plan(g);
   for_each_chunk(pool, chunks, split, [&](int64_t ci, ThreadPool& gemm_pool) {
     const int64_t n0 = ci * per, count = std::min(per, N - n0), ld = count * P;
     if (pointwise) {
@@ -149,8 +150,8 @@ void conv2d_forward(ThreadPool& pool, const ConvGeometry& g, int64_t N, int64_t 
     for (int64_t oh0 = 0; oh0 < g.OH; oh0 += step) {
       const int64_t oh1 = std::min(g.OH, oh0 + step), cols = count * (oh1 - oh0) * g.OW;
       for (int64_t grp = 0; grp < groups; ++grp) {
-        im2col_packed(g, xn, g.C * g.H * g.W, count, oh0, oh1, grp * Kg, Kg, layout, row_buffer,
-                      packed + grp * group_floats);
+        im2col_packed(g, plan, xn, g.C * g.H * g.W, count, oh0, oh1, grp * Kg, Kg, layout,
+                      row_buffer, packed + grp * group_floats);
       }
       float* cb = c + oh0 * g.OW;
       for (int64_t grp = 0; grp < groups; ++grp) {

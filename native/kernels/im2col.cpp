@@ -219,30 +219,27 @@ bool fast_rows_for(const ConvGeometry& g) {
 #endif
 }
 
-// Where each kernel row kh and column kw lands: its offset into the image and the range of
-// output rows / columns inside it. Computed once per call: each range takes integer
-// divisions, which cost more than copying one of a small image's rows.
-struct RowPlan {
-  explicit RowPlan(const ConvGeometry& g)
-      : oh_off(g.KH), oh_lo(g.KH), oh_hi(g.KH), ow_off(g.KW), ow_lo(g.KW), ow_hi(g.KW),
-        fast_rows(fast_rows_for(g)) {
-    for (int64_t kh = 0; kh < g.KH; ++kh) {
-      oh_off[kh] = kh * g.dilation_h - g.pad_top;
-      valid_range(oh_off[kh], g.stride_h, g.H, g.OH, oh_lo[kh], oh_hi[kh]);
-    }
-    for (int64_t kw = 0; kw < g.KW; ++kw) {
-      ow_off[kw] = kw * g.dilation_w - g.pad_left;
-      valid_range(ow_off[kw], g.stride_w, g.W, g.OW, ow_lo[kw], ow_hi[kw]);
-    }
+
+}  // namespace
+
+Im2colPlan::Im2colPlan(const ConvGeometry& g)
+    : oh_off(g.KH), oh_lo(g.KH), oh_hi(g.KH), ow_off(g.KW), ow_lo(g.KW), ow_hi(g.KW),
+      fast_rows(fast_rows_for(g)) {
+  for (int64_t kh = 0; kh < g.KH; ++kh) {
+    oh_off[kh] = kh * g.dilation_h - g.pad_top;
+    valid_range(oh_off[kh], g.stride_h, g.H, g.OH, oh_lo[kh], oh_hi[kh]);
   }
-  std::vector<int64_t> oh_off, oh_lo, oh_hi;
-  std::vector<int64_t> ow_off, ow_lo, ow_hi;
-  bool fast_rows;
-};
+  for (int64_t kw = 0; kw < g.KW; ++kw) {
+    ow_off[kw] = kw * g.dilation_w - g.pad_left;
+    valid_range(ow_off[kw], g.stride_w, g.W, g.OW, ow_lo[kw], ow_hi[kw]);
+  }
+}
+
+namespace {
 
 // Output rows [oh0, oh1) of row (c, kh, kw) of one image's col matrix: (oh1 - oh0) * OW
 // floats at `row`.
-void im2col_one_row(const ConvGeometry& g, const RowPlan& plan, const float* x, int64_t oh0,
+void im2col_one_row(const ConvGeometry& g, const Im2colPlan& plan, const float* x, int64_t oh0,
                     int64_t oh1, int64_t c, int64_t kh, int64_t kw, float* row) {
   const int64_t OW = g.OW;
   const float* xc = x + c * g.H * g.W;
@@ -290,7 +287,7 @@ void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) no
 
 void im2col_images(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
                    float* col, int64_t col_stride, int64_t ldcol) noexcept {
-  const RowPlan plan(g);
+  const Im2colPlan plan(g);
   for (int64_t i = 0; i < count; ++i) {
     const float* xi = x + i * image_stride;
     float* ci = col + i * col_stride;
@@ -315,7 +312,7 @@ bool TransposedIm2col::supported(const ConvGeometry& g, const PackedBLayout& lay
 
 TransposedIm2col::TransposedIm2col(const ConvGeometry& g, int64_t r0, int64_t K)
     : g_(g), rows_(static_cast<size_t>(K)), masks_(static_cast<size_t>(g.KW)) {
-  const RowPlan plan(g);
+  const Im2colPlan plan(g);
   for (int64_t kw = 0; kw < g.KW; ++kw) {
     for (int64_t v = 0; v < 4; ++v) {
       masks_[kw][v] =
@@ -340,10 +337,10 @@ void TransposedIm2col::pack(const float* x, int64_t p0, int64_t ps,
 #endif
 }
 
-void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
-                   int64_t oh0, int64_t oh1, int64_t r0, int64_t K, const PackedBLayout& layout,
-                   float* row_buffer, float* packed) noexcept {
-  const RowPlan plan(g);
+void im2col_packed(const ConvGeometry& g, const Im2colPlan& plan, const float* x,
+                   int64_t image_stride, int64_t count, int64_t oh0, int64_t oh1, int64_t r0,
+                   int64_t K, const PackedBLayout& layout, float* row_buffer,
+                   float* packed) noexcept {
   const int64_t P = (oh1 - oh0) * g.OW, N = count * P;
   const int64_t NR = layout.nr, KC = layout.kc;
   const int64_t n_pad = (N + NR - 1) / NR * NR;

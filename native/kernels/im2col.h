@@ -50,14 +50,27 @@ void im2col(const ConvGeometry& g, const float* x, float* col, int64_t ldcol) no
 void im2col_images(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
                    float* col, int64_t col_stride, int64_t ldcol) noexcept;
 
+// Where each kernel row kh and column kw lands: its offset into the image and the range of
+// output rows / columns inside it. Worked out once per call (each range takes integer
+// divisions, which cost more than copying one of a small image's rows), or once per
+// convolution for im2col_packed, which a forward pass calls for every block of rows.
+struct Im2colPlan {
+  explicit Im2colPlan(const ConvGeometry& g);
+  std::vector<int64_t> oh_off, oh_lo, oh_hi;
+  std::vector<int64_t> ow_off, ow_lo, ow_hi;
+  bool fast_rows;  // the AVX-512 row copies apply
+};
+
 // Rows [r0, r0 + K) of the col matrices of `count` images (image i at x + i * image_stride),
 // restricted to the columns of output rows [oh0, oh1), side by side as one
 // (K, count * (oh1 - oh0) * OW) matrix, written straight into `packed` in the layout of
 // sgemm_packed_b (gemm.h): the GEMM then skips packing B, and col itself is never stored.
 // row_buffer holds round_up(count * (oh1 - oh0) * OW, NR) floats of scratch.
-void im2col_packed(const ConvGeometry& g, const float* x, int64_t image_stride, int64_t count,
-                   int64_t oh0, int64_t oh1, int64_t r0, int64_t K, const PackedBLayout& layout,
-                   float* row_buffer, float* packed) noexcept;
+// `plan` is Im2colPlan(g).
+void im2col_packed(const ConvGeometry& g, const Im2colPlan& plan, const float* x,
+                   int64_t image_stride, int64_t count, int64_t oh0, int64_t oh1, int64_t r0,
+                   int64_t K, const PackedBLayout& layout, float* row_buffer,
+                   float* packed) noexcept;
 
 // Rows [r0, r0 + K) of one image's col matrix, transposed, for the weight gradient's GEMM
 // dweight += dout * col^T: op(B) = col^T, (P, K), written in the packed-B layout of
