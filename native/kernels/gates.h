@@ -178,6 +178,17 @@ inline int sequence_tasks(const ThreadPool& pool, int64_t T, int64_t B, int64_t 
   return static_cast<int>(std::min<int64_t>({pool.size(), B, by_work}));
 }
 
+// Runs fn(b0, b1) once per task of sequence_tasks, each on its own contiguous range of the
+// batch rows [0, B).
+template <typename Fn>
+void sequence_rows(ThreadPool& pool, int64_t T, int64_t B, int64_t per_row_step, Fn&& fn) {
+  const int tasks = sequence_tasks(pool, T, B, per_row_step);
+  pool.run(tasks, [&](int task) {
+    const int64_t b0 = B * task / tasks, b1 = B * (task + 1) / tasks;
+    if (b0 < b1) fn(b0, b1);
+  });
+}
+
 // op(W) (K, N) packed for sgemm_packed_b into workspace slot `slot` of the calling thread,
 // 64-byte aligned; valid until that slot is next requested on this thread.
 inline float* pack_weight(ThreadPool& pool, int slot, bool trans, int64_t K, int64_t N,

@@ -17,7 +17,7 @@ using gates::pack_weight;
 using gates::rows_product;
 using gates::seq_step;
 using gates::SeqStep;
-using gates::sequence_tasks;
+using gates::sequence_rows;
 using gates::sigmoid;
 using gates::simd_rows;
 
@@ -172,10 +172,7 @@ void sequence_forward_impl(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bo
   const int64_t GH = 3 * H, BH = B * H;
   const float* w_rz = pack_weight(pool, 2, true, H, 2 * H, whh, H);
   const float* w_n = pack_weight(pool, 3, true, H, H, whh + 2 * H * H, H);
-  const int tasks = sequence_tasks(pool, T, B, GH * H);
-  pool.run(tasks, [&](int task) {
-    const int64_t b0 = B * task / tasks, b1 = B * (task + 1) / tasks;
-    if (b0 >= b1) return;
+  sequence_rows(pool, T, B, GH * H, [&](int64_t b0, int64_t b1) {
     for (int64_t k = 0; k < T; ++k) {
       const SeqStep s = seq_step(T, reverse, k);
       float* gt = g + s.t * B * GH;
@@ -214,10 +211,7 @@ void sequence_backward_impl(ThreadPool& pool, int64_t T, int64_t B, int64_t H, b
   const int64_t GH = 3 * H, BH = B * H;
   const float* w_rz = pack_weight(pool, 2, false, 2 * H, H, whh, H);
   const float* w_n = pack_weight(pool, 3, false, H, H, whh + 2 * H * H, H);
-  const int tasks = sequence_tasks(pool, T, B, GH * H);
-  pool.run(tasks, [&](int task) {
-    const int64_t b0 = B * task / tasks, b1 = B * (task + 1) / tasks;
-    if (b0 >= b1) return;
+  sequence_rows(pool, T, B, GH * H, [&](int64_t b0, int64_t b1) {
     for (int64_t k = T - 1; k >= 0; --k) {
       const SeqStep s = seq_step(T, reverse, k);
       const float* gt = g + s.t * B * GH;

@@ -17,7 +17,7 @@ using gates::sigmoid;
 using gates::pack_weight;
 using gates::seq_step;
 using gates::SeqStep;
-using gates::sequence_tasks;
+using gates::sequence_rows;
 using gates::simd_rows;
 
 namespace {
@@ -201,11 +201,8 @@ void lstm_sequence_forward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bo
     return;
   }
   const float* packed = pack_weight(pool, 3, true, H, GH, whh, H);
-  const int tasks = sequence_tasks(pool, T, B, GH * H);
   dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
-    pool.run(tasks, [&](int task) {
-      const int64_t b0 = B * task / tasks, b1 = B * (task + 1) / tasks;
-      if (b0 >= b1) return;
+    sequence_rows(pool, T, B, GH * H, [&](int64_t b0, int64_t b1) {
       for (int64_t k = 0; k < T; ++k) {
         const SeqStep s = seq_step(T, reverse, k);
         float* gt = g + s.t * B * GH;
@@ -242,11 +239,8 @@ void lstm_sequence_backward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, b
     return;
   }
   const float* packed = pack_weight(pool, 3, false, GH, H, whh, H);
-  const int tasks = sequence_tasks(pool, T, B, GH * H);
   dispatch(forget_gate, peephole, [&]<bool kF, bool kP>() {
-    pool.run(tasks, [&](int task) {
-      const int64_t b0 = B * task / tasks, b1 = B * (task + 1) / tasks;
-      if (b0 >= b1) return;
+    sequence_rows(pool, T, B, GH * H, [&](int64_t b0, int64_t b1) {
       for (int64_t k = T - 1; k >= 0; --k) {
         const SeqStep s = seq_step(T, reverse, k);
         const float* gt = g + s.t * B * GH;

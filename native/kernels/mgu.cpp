@@ -16,7 +16,7 @@ using gates::pack_weight;
 using gates::rows_product;
 using gates::seq_step;
 using gates::SeqStep;
-using gates::sequence_tasks;
+using gates::sequence_rows;
 using gates::sigmoid;
 using gates::simd_rows;
 
@@ -153,10 +153,7 @@ void mgu_sequence_forward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, boo
   }
   const float* w_f = pack_weight(pool, 2, true, H, H, whh, H);
   const float* w_n = pack_weight(pool, 3, true, H, H, whh + H * H, H);
-  const int tasks = sequence_tasks(pool, T, B, GH * H);
-  pool.run(tasks, [&](int task) {
-    const int64_t b0 = B * task / tasks, b1 = B * (task + 1) / tasks;
-    if (b0 >= b1) return;
+  sequence_rows(pool, T, B, GH * H, [&](int64_t b0, int64_t b1) {
     for (int64_t k = 0; k < T; ++k) {
       const SeqStep s = seq_step(T, reverse, k);
       float* gt = g + s.t * B * GH;
@@ -193,10 +190,7 @@ void mgu_sequence_backward(ThreadPool& pool, int64_t T, int64_t B, int64_t H, bo
   }
   const float* w_f = pack_weight(pool, 2, false, H, H, whh, H);
   const float* w_n = pack_weight(pool, 3, false, H, H, whh + H * H, H);
-  const int tasks = sequence_tasks(pool, T, B, GH * H);
-  pool.run(tasks, [&](int task) {
-    const int64_t b0 = B * task / tasks, b1 = B * (task + 1) / tasks;
-    if (b0 >= b1) return;
+  sequence_rows(pool, T, B, GH * H, [&](int64_t b0, int64_t b1) {
     for (int64_t k = T - 1; k >= 0; --k) {
       const SeqStep s = seq_step(T, reverse, k);
       const float* gt = g + s.t * B * GH;
