@@ -44,7 +44,14 @@ inline std::string bh_text(const CellDims& d, int64_t G) {
 struct SeqDims {
   int64_t T;
   CellDims d;
+  // Floats of a state sequence of T + 1 slots of (B, H) (h, c and their gradients).
+  int64_t slots() const { return mul_sat(T + 1, mul_sat(d.B, d.H)); }
 };
+
+// "T=.., B=.., H=.., G gates": what a sequence buffer's length was worked out from.
+inline std::string seq_text(const SeqDims& s, int64_t G) {
+  return "T=" + std::to_string(s.T) + ", " + bh_text(s.d, G);
+}
 
 inline SeqDims seq_dims(const Args& args) {
   const int64_t T = args.dim(0, "T", 0);

@@ -95,8 +95,8 @@ Napi::Value LstmSequenceForward(const Napi::CallbackInfo& info) {
   const float* mask = seq_mask(args, 9, s.T, d.B);
   Napi::Float32Array h = args.f32(10, "h");
   Napi::Float32Array c = args.f32(11, "c");
-  const std::string why = "T=" + std::to_string(s.T) + ", " + bh_text(d, G);
-  const int64_t slots = mul_sat(s.T + 1, mul_sat(d.B, d.H));
+  const std::string why = seq_text(s, G);
+  const int64_t slots = s.slots();
   args.need(gates, "gates", mul_sat(s.T, mul_sat(G, mul_sat(d.B, d.H))), why);
   args.need(whh, "whh", mul_sat(G * d.H, d.H), why);
   if (peephole) args.need(peep, "peep", (G - 1) * d.H, why + ", peephole");
@@ -126,8 +126,8 @@ Napi::Value LstmSequenceBackward(const Napi::CallbackInfo& info) {
   Napi::Float32Array dc = args.f32(12, "dc");
   Napi::Float32Array dgates = args.f32(13, "dgates");
   Napi::Float32Array dpeep = args.f32(14, "dpeep");
-  const std::string why = "T=" + std::to_string(s.T) + ", " + bh_text(d, G);
-  const int64_t slots = mul_sat(s.T + 1, mul_sat(d.B, d.H));
+  const std::string why = seq_text(s, G);
+  const int64_t slots = s.slots();
   const int64_t ngates = mul_sat(s.T, mul_sat(G, mul_sat(d.B, d.H)));
   args.need(gates, "gates", ngates, why);
   args.need(c, "c", slots, why + ", T+1 slots");

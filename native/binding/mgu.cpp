@@ -72,12 +72,12 @@ Napi::Value MguSequenceForward(const Napi::CallbackInfo& info) {
   const float* mask = seq_mask(args, 7, s.T, d.B);
   Napi::Float32Array h = args.f32(8, "h");
   Napi::Float32Array aux = args.f32(9, "aux");
-  const std::string why = "T=" + std::to_string(s.T) + ", " + bh_text(d, 2);
+  const std::string why = seq_text(s, 2);
   const int64_t TBH = mul_sat(s.T, mul_sat(d.B, d.H));
   args.need(gates, "gates", mul_sat(2, TBH), why);
   args.need(whh, "whh", mul_sat(2 * d.H, d.H), why);
   args.need(bhh, "bhh", 2 * d.H, why);
-  args.need(h, "h", mul_sat(s.T + 1, mul_sat(d.B, d.H)), why + ", T+1 slots");
+  args.need(h, "h", s.slots(), why + ", T+1 slots");
   args.need(aux, "aux", TBH, why);
   mgu_sequence_forward(args.pool(), s.T, d.B, d.H, reverse, gates.Data(), whh.Data(), bhh.Data(),
                        mask, h.Data(), aux.Data());
@@ -97,9 +97,9 @@ Napi::Value MguSequenceBackward(const Napi::CallbackInfo& info) {
   Napi::Float32Array dh = args.f32(8, "dh");
   Napi::Float32Array dgates = args.f32(9, "dgates");
   Napi::Float32Array daux = args.f32(10, "daux");
-  const std::string why = "T=" + std::to_string(s.T) + ", " + bh_text(d, 2);
+  const std::string why = seq_text(s, 2);
   const int64_t TBH = mul_sat(s.T, mul_sat(d.B, d.H));
-  const int64_t slots = mul_sat(s.T + 1, mul_sat(d.B, d.H));
+  const int64_t slots = s.slots();
   args.need(gates, "gates", mul_sat(2, TBH), why);
   args.need(h, "h", slots, why + ", T+1 slots");
   args.need(whh, "whh", mul_sat(2 * d.H, d.H), why);

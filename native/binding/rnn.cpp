@@ -64,10 +64,10 @@ Napi::Value RnnSequenceForward(const Napi::CallbackInfo& info) {
   Napi::Float32Array whh = args.f32(6, "whh");
   const float* mask = seq_mask(args, 7, s.T, d.B);
   Napi::Float32Array h = args.f32(8, "h");
-  const std::string why = "T=" + std::to_string(s.T) + ", " + bh_text(d, 1);
+  const std::string why = seq_text(s, 1);
   args.need(gates, "gates", mul_sat(s.T, mul_sat(d.B, d.H)), why);
   args.need(whh, "whh", mul_sat(d.H, d.H), why);
-  args.need(h, "h", mul_sat(s.T + 1, mul_sat(d.B, d.H)), why + ", T+1 slots");
+  args.need(h, "h", s.slots(), why + ", T+1 slots");
   rnn_sequence_forward(args.pool(), s.T, d.B, d.H, act, reverse, gates.Data(), whh.Data(), mask,
                        h.Data());
   return info.Env().Undefined();
@@ -85,11 +85,11 @@ Napi::Value RnnSequenceBackward(const Napi::CallbackInfo& info) {
   const float* mask = seq_mask(args, 7, s.T, d.B);
   Napi::Float32Array dh = args.f32(8, "dh");
   Napi::Float32Array dgates = args.f32(9, "dgates");
-  const std::string why = "T=" + std::to_string(s.T) + ", " + bh_text(d, 1);
+  const std::string why = seq_text(s, 1);
   const int64_t TBH = mul_sat(s.T, mul_sat(d.B, d.H));
   args.need(gates, "gates", TBH, why);
   args.need(whh, "whh", mul_sat(d.H, d.H), why);
-  args.need(dh, "dh", mul_sat(s.T + 1, mul_sat(d.B, d.H)), why + ", T+1 slots");
+  args.need(dh, "dh", s.slots(), why + ", T+1 slots");
   args.need(dgates, "dgates", TBH, why);
   rnn_sequence_backward(args.pool(), s.T, d.B, d.H, act, reverse, gates.Data(), whh.Data(), mask,
                         dh.Data(), dgates.Data());
