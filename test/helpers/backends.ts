@@ -1,6 +1,7 @@
 /** Backends under test, and tolerances for comparing them. */
 import { getBackendByName } from '../../src/backend/registry';
 import type { Backend, BackendName } from '../../src/backend/backend';
+import { filled } from '../../src/bench/workload';
 
 export const BACKEND_NAMES: BackendName[] = ['js', 'native'];
 
@@ -20,16 +21,8 @@ export function withThreads<T>(threads: number, fn: () => T): T {
   }
 }
 
-/** Deterministic test data in [-1, 1) (independent of neurite's own RNG). */
-export function pattern(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761 + 1) >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s >>> 8) / 8388608 - 1;
-  }
-  return out;
-}
+/** Deterministic test data in [-1, 1) (independent of neurite's own RNG): the benchmarks' LCG. */
+export const pattern = filled;
 
 /**
  * Max |actual - expected| / (atol + rtol * |expected|) over all elements: <= 1 passes.
